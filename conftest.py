@@ -1,0 +1,1 @@
+# Fixtures shared by every tier live in libs/platform/src/cadence_platform/testing.py.

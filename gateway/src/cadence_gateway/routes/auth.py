@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
+
+from cadence.account.v1 import identity_pb2 as pb
+
+from cadence_gateway.auth import issue_jwt
+from cadence_gateway.deps import ServicesDep, SettingsDep
+from cadence_gateway.errors import ApiError
+
+router = APIRouter(tags=["identity"])
+
+
+class LoginIn(BaseModel):
+    email: str = Field(min_length=3, max_length=320)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int
+
+
+@router.post("/auth/login", response_model=TokenOut)
+async def login(body: LoginIn, request: Request, services: ServicesDep, settings: SettingsDep) -> Any:
+    client = request.client.host if request.client else "unknown"
+    limiter = request.app.state.login_limiter
+    wait = max(limiter.retry_after(f"email:{body.email.strip().lower()}"), limiter.retry_after(f"ip:{client}"))
+    if wait:
+        raise ApiError(429, "rate_limited", "too many login attempts; wait and try again",
+                       headers={"Retry-After": str(int(wait) + 1)})
+    user = await services.identity.Authenticate(
+        pb.AuthenticateRequest(email=body.email, password=body.password), metadata=services.platform_md())
+    token = issue_jwt(user, settings.jwt_secret.get_secret_value(), settings.jwt_ttl_seconds)
+    return TokenOut(access_token=token, expires_in=settings.jwt_ttl_seconds)

@@ -1,0 +1,75 @@
+"""The `cadence` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+import grpc
+
+from cadence_cli.config import CliSettings
+
+
+def _org_create(args: argparse.Namespace) -> int:
+    from cadence_cli.orgs import create_org
+
+    org = asyncio.run(create_org(
+        CliSettings(), name=args.name, slug=args.slug, admin_email=args.admin_email,
+        admin_password=args.admin_password, admin_name=args.admin_name, reporting_currency=args.currency,
+        time_zone=args.time_zone,
+    ))
+    print(f"created org {org.name} ({org.slug}) id={org.id}; its admin is {args.admin_email}")
+    return 0
+
+
+def _demo_seed(args: argparse.Namespace) -> int:
+    from cadence_cli.orgs import seed_demo_org
+
+    org, logins = asyncio.run(seed_demo_org(CliSettings()))
+    print(f"demo org {org.name} ({org.slug}) id={org.id}")
+    for login in logins:
+        print(f"  {login.email}  {login.role}")
+    return 0
+
+
+def _dev_up(args: argparse.Namespace) -> int:
+    from cadence_cli.devstack import up
+
+    return up()
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="cadence", description="Operate Cadence")
+    commands = root.add_subparsers(dest="command", required=True)
+
+    org = commands.add_parser("org", help="orgs (operator tasks)").add_subparsers(dest="org_command", required=True)
+    create = org.add_parser("create", help="create an org and its first admin")
+    create.add_argument("--name", required=True)
+    create.add_argument("--slug", required=True, help="2-63 lower-case letters, digits, hyphens")
+    create.add_argument("--admin-email", required=True)
+    create.add_argument("--admin-password", required=True)
+    create.add_argument("--admin-name", default="Admin")
+    create.add_argument("--currency", default="", help="reporting currency (ISO 4217), default USD")
+    create.add_argument("--time-zone", default="", help="IANA time zone, default UTC")
+    create.set_defaults(run=_org_create)
+
+    demo = commands.add_parser("demo", help="the demo org").add_subparsers(dest="demo_command", required=True)
+    demo.add_parser("seed", help="create the demo org and its users (idempotent)").set_defaults(run=_demo_seed)
+
+    dev = commands.add_parser("dev", help="the local stack").add_subparsers(dest="dev_command", required=True)
+    dev.add_parser("up", help="start servers, services, gateway and the demo (make run)").set_defaults(run=_dev_up)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except grpc.aio.AioRpcError as error:
+        print(f"cadence: {error.code().name.lower()}: {error.details()}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Shared platform code for Cadence services (settings, logs, telemetry, gRPC, NATS, database)."""

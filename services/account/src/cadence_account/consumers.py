@@ -1,0 +1,20 @@
+"""NATS subjects the account service listens to → handlers."""
+
+from __future__ import annotations
+
+from cadence_platform.bootstrap import ServiceContext
+from cadence_platform.consumer import Subscription
+from cadence_platform.events import AUDIT_RECORDED, STREAMS
+
+from cadence_account.handlers.audit import record_audit_event
+
+# Every service that publishes audit records has its own stream; one durable per stream.
+AUDITED_STREAMS = [name for name in STREAMS if name != "DLQ"]
+
+
+def register_consumers(ctx: ServiceContext) -> None:
+    for stream in AUDITED_STREAMS:
+        ctx.add_consumer(
+            Subscription(stream=stream, durable=f"account-audit-{stream.lower()}", event_types=(f"{AUDIT_RECORDED}.>",)),
+            record_audit_event,
+        )
