@@ -11,14 +11,17 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 
 from cadence_platform.db import ensure_database
 
-from cadence_cli import servers
 from cadence_cli.config import CliSettings
 from cadence_cli.orgs import Login, seed_demo_org
+
+if TYPE_CHECKING:
+    from cadence_cli.servers import ServerHandle
 
 SERVICES = ["account", "playbook_engine", "scoring", "notes", "knowledge_fanout", "ai", "crm_writeback"]
 READY_TIMEOUT_SECONDS = 120
@@ -28,14 +31,17 @@ READY_TIMEOUT_SECONDS = 120
 class Stack:
     settings: CliSettings
     state_dir: Path
+    env: dict[str, str] = field(default_factory=dict)  # extra environment for every process (tests)
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
-    handles: list[servers.ServerHandle] = field(default_factory=list)
+    handles: list[ServerHandle] = field(default_factory=list)
 
     @property
     def gateway_url(self) -> str:
-        return f"http://127.0.0.1:{self.settings.gateway_port}"
+        return f"http://127.0.0.1:{self.env.get('CADENCE_GATEWAY_PORT', self.settings.gateway_port)}"
 
     def start_servers(self) -> None:
+        from cadence_cli import servers  # tests start their stack on servers that already run
+
         self.handles = [
             servers.ensure_postgres(self.settings.database_url, self.state_dir),
             servers.ensure_nats(self.settings.nats_url, self.state_dir),
@@ -46,7 +52,7 @@ class Stack:
         logs = self.state_dir / "logs"
         logs.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, "CADENCE_DATABASE_URL": self.settings.database_url,
-               "CADENCE_NATS_URL": self.settings.nats_url, "PYTHONUNBUFFERED": "1"}
+               "CADENCE_NATS_URL": self.settings.nats_url, "PYTHONUNBUFFERED": "1", **self.env}
         for name in [*SERVICES, "gateway"]:
             log_file = (logs / f"{name}.log").open("ab")
             self.processes[name] = subprocess.Popen(
