@@ -33,6 +33,33 @@ def _demo_seed(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from cadence_cli.imports import describe, run_import
+    from cadence_cli.orgs import org_id_for
+
+    settings = CliSettings()
+    mapping = Path(args.mapping).read_text() if args.mapping else ""
+    job = asyncio.run(run_import(settings, asyncio.run(org_id_for(settings, args.org)), [Path(p) for p in args.files],
+                                 format=args.format, locale=args.locale, date_format=args.date_format, mapping=mapping))
+    print(describe(job))
+    return 0 if job.state == "succeeded" else 1
+
+
+def _demo_load(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from cadence_cli.imports import describe, load_demo_portfolio
+    from cadence_cli.orgs import seed_demo_org
+
+    settings = CliSettings()
+    org, _ = asyncio.run(seed_demo_org(settings))
+    job = asyncio.run(load_demo_portfolio(settings, org.id, args.accounts, date.today()))
+    print(describe(job) if job else "the demo org already has accounts; nothing loaded")
+    return 0 if job is None or job.state == "succeeded" else 1
+
+
 def _dev_up(args: argparse.Namespace) -> int:
     from cadence_cli.devstack import up
 
@@ -56,6 +83,18 @@ def parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="the demo org").add_subparsers(dest="demo_command", required=True)
     demo.add_parser("seed", help="create the demo org and its users (idempotent)").set_defaults(run=_demo_seed)
+    load = demo.add_parser("load", help="generate the demo portfolio and import it (skipped when loaded)")
+    load.add_argument("--accounts", type=int, default=300)
+    load.set_defaults(run=_demo_load)
+
+    imp = commands.add_parser("import", help="import accounts from CSV exports (template, salesforce, hubspot)")
+    imp.add_argument("files", nargs="+", help="CSV files of one job (e.g. Account.csv Contract.csv Opportunity.csv)")
+    imp.add_argument("--org", required=True, help="the org's slug")
+    imp.add_argument("--format", required=True, choices=["template", "salesforce", "hubspot"])
+    imp.add_argument("--locale", default="", help="e.g. de, fr, en-GB: decimal commas and day-first dates")
+    imp.add_argument("--date-format", default="", help="a strptime format, e.g. %%d.%%m.%%Y")
+    imp.add_argument("--mapping", default="", help="a JSON file naming columns/constants for missing fields")
+    imp.set_defaults(run=_import)
 
     dev = commands.add_parser("dev", help="the local stack").add_subparsers(dest="dev_command", required=True)
     dev.add_parser("up", help="start servers, services, gateway and the demo (make run)").set_defaults(run=_dev_up)

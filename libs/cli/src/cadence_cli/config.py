@@ -24,3 +24,5 @@ class CliSettings(BaseSettings):
     demo_org_name: str = "Demo Reseller"
     demo_org_slug: str = "demo"
     state_dir: str = ".run"
+    data_dir: str = ""          # CADENCE_DATA_DIR: ../shared/data when present (see the Makefile)
+    demo_accounts: int = 300

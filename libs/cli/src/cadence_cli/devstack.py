@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,7 @@ import httpx
 from cadence_platform.db import ensure_database
 
 from cadence_cli.config import CliSettings
+from cadence_cli.imports import describe, load_demo_portfolio
 from cadence_cli.orgs import Login, seed_demo_org
 
 if TYPE_CHECKING:
@@ -129,6 +131,11 @@ def up() -> int:
         stack.start_processes()
         stack.wait_until_ready()
         org, logins = asyncio.run(seed_demo_org(settings))
+        job = asyncio.run(load_demo_portfolio(settings, org.id, settings.demo_accounts, date.today()))
+        if job is not None:
+            print(describe(job).splitlines()[0], file=sys.stderr)
+            if job.state != "succeeded":
+                raise RuntimeError("the demo portfolio did not import:\n" + describe(job))
         print(banner(stack, org.name, logins), flush=True)
         while not stop_requested:
             if any(p.poll() is not None for p in stack.processes.values()):

@@ -56,3 +56,12 @@ async def seed_demo_org(settings: CliSettings) -> tuple[pb.Org, list[Login]]:
                                                        existing_ok=True), metadata=md)
             logins.append(Login(email, role, demo_password))
     return org, logins
+
+
+async def org_id_for(settings: CliSettings, slug: str) -> str:
+    """The id of the org with this slug (an operator's CLI names orgs by slug)."""
+    secret = settings.caller_secret.get_secret_value()
+    async with open_channel(settings.account_target) as channel:
+        org = await identity_pb2_grpc.IdentityServiceStub(channel).FindOrg(
+            pb.FindOrgRequest(slug=slug), metadata=caller_metadata(Caller.system(), secret), wait_for_ready=True)
+    return str(org.id)

@@ -11,6 +11,7 @@ import grpc
 from opentelemetry.instrumentation.grpc import aio_client_interceptors
 
 from cadence_platform.caller import METADATA_KEY, Caller, encode_caller
+from cadence_platform.grpc_server import MAX_MESSAGE_BYTES
 
 DEFAULT_DEADLINE_SECONDS = 10.0
 
@@ -53,6 +54,8 @@ def open_channel(target: str, deadline_seconds: float = DEFAULT_DEADLINE_SECONDS
         ("grpc.initial_reconnect_backoff_ms", 200),
         ("grpc.min_reconnect_backoff_ms", 200),
         ("grpc.max_reconnect_backoff_ms", 3_000),
+        ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+        ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
     ]
     interceptors = [DeadlineInterceptor(deadline_seconds), *aio_client_interceptors()]
     return grpc.aio.insecure_channel(target, options=options, interceptors=interceptors)

@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 _current_caller: contextvars.ContextVar[Caller] = contextvars.ContextVar("cadence_caller")
 UNCHECKED_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
 STATUS_DETAILS_KEY = "grpc-status-details-bin"
+MAX_MESSAGE_BYTES = 128 * 1024 * 1024  # imports upload whole CSV files in one call
 
 Task = Callable[[asyncio.Event], Awaitable[None]]
 
@@ -100,7 +101,11 @@ class ServiceRunner:
         self.name = name
         self.address = f"{host}:{port}"
         self.grace_seconds = grace_seconds
-        self.server = grpc.aio.server(interceptors=[aio_server_interceptor(), CallerInterceptor(caller_secret)])
+        self.server = grpc.aio.server(
+            interceptors=[aio_server_interceptor(), CallerInterceptor(caller_secret)],
+            options=[("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+                     ("grpc.max_send_message_length", MAX_MESSAGE_BYTES)],
+        )
         self.health = HealthServicer()
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
         self.stop_event = asyncio.Event()

@@ -50,6 +50,10 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
     async def GetOrg(self, request: pb.GetOrgRequest, context: Any) -> pb.Org:
         return org_pb(await identity.get_org(self.deps, caller=current_caller()))
 
+    @allow("system", org_bound=False)
+    async def FindOrg(self, request: pb.FindOrgRequest, context: Any) -> pb.Org:
+        return org_pb(await identity.find_org(self.deps, slug=request.slug))
+
     @allow("admin")
     async def UpdateOrgSettings(self, request: pb.UpdateOrgSettingsRequest, context: Any) -> pb.Org:
         changes: dict[str, Any] = {

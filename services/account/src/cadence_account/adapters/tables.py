@@ -64,3 +64,107 @@ audit_log = sa.Table(
     sa.Column("service", sa.Text, nullable=False),
     sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
 )
+
+
+def _stamps() -> list[sa.Column]:
+    return [sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now()),
+            sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.func.now())]
+
+
+accounts = sa.Table(
+    "accounts", metadata,
+    sa.Column("id", pg.UUID(as_uuid=True), primary_key=True),
+    sa.Column("org_id", pg.UUID(as_uuid=True), nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("domain", sa.Text, nullable=False, server_default=""),
+    sa.Column("external_id", sa.Text),
+    sa.Column("territory", sa.Text, nullable=False, server_default=""),
+    sa.Column("country", sa.Text, nullable=False, server_default=""),
+    sa.Column("currency", sa.Text, nullable=False, server_default=""),
+    sa.Column("motion", sa.Text, nullable=False, server_default="tech_touch"),
+    sa.Column("csm_id", pg.UUID(as_uuid=True)),
+    sa.Column("default_rep_id", pg.UUID(as_uuid=True)),
+    sa.Column("escalation", pg.JSONB),
+    sa.Column("escalated", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("health_band", sa.Text),
+    sa.Column("archived_at", sa.DateTime(timezone=True)),
+    sa.Column("tech_profile_version", sa.BigInteger, nullable=False, server_default="0"),
+    *_stamps(),
+    sa.Column("version", sa.BigInteger, nullable=False, server_default="1"),
+)
+
+account_reps = sa.Table(
+    "account_reps", metadata,
+    sa.Column("account_id", pg.UUID(as_uuid=True), primary_key=True),
+    sa.Column("user_id", pg.UUID(as_uuid=True), primary_key=True),
+)
+
+contacts = sa.Table(
+    "contacts", metadata,
+    sa.Column("id", pg.UUID(as_uuid=True), primary_key=True),
+    sa.Column("org_id", pg.UUID(as_uuid=True), nullable=False),
+    sa.Column("account_id", pg.UUID(as_uuid=True), nullable=False),
+    sa.Column("external_key", sa.Text),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("title", sa.Text, nullable=False, server_default=""),
+    sa.Column("email", sa.Text, nullable=False, server_default=""),
+    sa.Column("phone", sa.Text, nullable=False, server_default=""),
+    sa.Column("role", sa.Text, nullable=False, server_default="other"),
+    sa.Column("deleted_at", sa.DateTime(timezone=True)),
+    *_stamps(),
+    sa.Column("version", sa.BigInteger, nullable=False, server_default="1"),
+)
+
+subscriptions = sa.Table(
+    "subscriptions", metadata,
+    sa.Column("id", pg.UUID(as_uuid=True), primary_key=True),
+    sa.Column("org_id", pg.UUID(as_uuid=True), nullable=False),
+    sa.Column("account_id", pg.UUID(as_uuid=True), nullable=False),
+    sa.Column("external_id", sa.Text),
+    sa.Column("vendor", sa.Text, nullable=False),
+    sa.Column("product", sa.Text, nullable=False),
+    sa.Column("version", sa.Text, nullable=False, server_default=""),
+    sa.Column("lifecycle_product_id", sa.Text, nullable=False, server_default=""),
+    sa.Column("lifecycle_cycle", sa.Text, nullable=False, server_default=""),
+    sa.Column("quantity", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("unit", sa.Text, nullable=False, server_default=""),
+    sa.Column("active_users", sa.BigInteger),
+    sa.Column("arr_amount", sa.Numeric(18, 2)),
+    sa.Column("arr_currency", sa.Text, nullable=False, server_default=""),
+    sa.Column("billing_frequency", sa.Text, nullable=False, server_default="annual"),
+    sa.Column("term_start", sa.Date),
+    sa.Column("renewal_date", sa.Date, nullable=False),
+    sa.Column("auto_renew", sa.Boolean),
+    sa.Column("channel", sa.Text, nullable=False, server_default=""),
+    sa.Column("lifecycle_stage", sa.Text, nullable=False, server_default="active"),
+    *_stamps(),
+    sa.Column("revision", sa.BigInteger, nullable=False, server_default="1"),
+)
+
+tech_entries = sa.Table(
+    "tech_entries", metadata,
+    sa.Column("account_id", pg.UUID(as_uuid=True), primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("vendor", sa.Text, nullable=False),
+    sa.Column("product", sa.Text, nullable=False),
+    sa.Column("version", sa.Text, nullable=False, server_default=""),
+    sa.Column("lifecycle_product_id", sa.Text, nullable=False, server_default=""),
+    sa.Column("lifecycle_cycle", sa.Text, nullable=False, server_default=""),
+    sa.Column("status", sa.Text, nullable=False),
+)
+
+jobs = sa.Table(
+    "jobs", metadata,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("org_id", pg.UUID(as_uuid=True), nullable=False),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("state", sa.Text, nullable=False),
+    sa.Column("done", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("total", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("errors", pg.JSONB, nullable=False, server_default="[]"),
+    sa.Column("warnings", pg.JSONB, nullable=False, server_default="[]"),
+    sa.Column("result", pg.JSONB),
+    sa.Column("created_by", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now()),
+    sa.Column("finished_at", sa.DateTime(timezone=True)),
+)

@@ -101,6 +101,14 @@ async def get_org(deps: Deps, *, caller: Caller) -> Row:
         return await _org(session, caller.org_id)
 
 
+async def find_org(deps: Deps, *, slug: str) -> Row:
+    async with deps.sessions() as session:
+        row = (await session.execute(sa.select(orgs).where(orgs.c.slug == slug))).mappings().first()
+    if row is None:
+        raise NotFound(f"no org with slug {slug!r}")
+    return dict(row)
+
+
 async def update_org_settings(deps: Deps, *, caller: Caller, **changes: Any) -> Row:
     async with deps.unit_of_work() as session:
         org = await _org(session, caller.org_id, lock=True)

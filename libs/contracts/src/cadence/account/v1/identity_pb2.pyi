@@ -198,6 +198,25 @@ class GetOrgRequest(_message.Message):
 Global___GetOrgRequest: _TypeAlias = GetOrgRequest  # noqa: Y015
 
 @_typing.final
+class FindOrgRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SLUG_FIELD_NUMBER: _builtins.int
+    slug: _builtins.str
+    def __init__(
+        self,
+        *,
+        slug: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["slug", b"slug"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___FindOrgRequest: _TypeAlias = FindOrgRequest  # noqa: Y015
+
+@_typing.final
 class UpdateOrgSettingsRequest(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 

@@ -46,6 +46,11 @@ class IdentityServiceStub:
                 request_serializer=cadence_dot_account_dot_v1_dot_identity__pb2.GetOrgRequest.SerializeToString,
                 response_deserializer=cadence_dot_account_dot_v1_dot_identity__pb2.Org.FromString,
                 _registered_method=True)
+        self.FindOrg = channel.unary_unary(
+                '/cadence.account.v1.IdentityService/FindOrg',
+                request_serializer=cadence_dot_account_dot_v1_dot_identity__pb2.FindOrgRequest.SerializeToString,
+                response_deserializer=cadence_dot_account_dot_v1_dot_identity__pb2.Org.FromString,
+                _registered_method=True)
         self.UpdateOrgSettings = channel.unary_unary(
                 '/cadence.account.v1.IdentityService/UpdateOrgSettings',
                 request_serializer=cadence_dot_account_dot_v1_dot_identity__pb2.UpdateOrgSettingsRequest.SerializeToString,
@@ -122,6 +127,13 @@ class IdentityServiceServicer:
 
     def GetOrg(self, request, context):
         """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def FindOrg(self, request, context):
+        """Operator only: the org with this slug (the CLI names orgs by slug).
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -211,6 +223,11 @@ def add_IdentityServiceServicer_to_server(servicer, server):
             'GetOrg': grpc.unary_unary_rpc_method_handler(
                     servicer.GetOrg,
                     request_deserializer=cadence_dot_account_dot_v1_dot_identity__pb2.GetOrgRequest.FromString,
+                    response_serializer=cadence_dot_account_dot_v1_dot_identity__pb2.Org.SerializeToString,
+            ),
+            'FindOrg': grpc.unary_unary_rpc_method_handler(
+                    servicer.FindOrg,
+                    request_deserializer=cadence_dot_account_dot_v1_dot_identity__pb2.FindOrgRequest.FromString,
                     response_serializer=cadence_dot_account_dot_v1_dot_identity__pb2.Org.SerializeToString,
             ),
             'UpdateOrgSettings': grpc.unary_unary_rpc_method_handler(
@@ -329,6 +346,33 @@ class IdentityService:
             target,
             '/cadence.account.v1.IdentityService/GetOrg',
             cadence_dot_account_dot_v1_dot_identity__pb2.GetOrgRequest.SerializeToString,
+            cadence_dot_account_dot_v1_dot_identity__pb2.Org.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def FindOrg(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/cadence.account.v1.IdentityService/FindOrg',
+            cadence_dot_account_dot_v1_dot_identity__pb2.FindOrgRequest.SerializeToString,
             cadence_dot_account_dot_v1_dot_identity__pb2.Org.FromString,
             options,
             channel_credentials,

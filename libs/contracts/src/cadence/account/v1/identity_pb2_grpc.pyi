@@ -38,6 +38,8 @@ class IdentityServiceStub:
     CreateOrg: _grpc.UnaryUnaryMultiCallable[_identity_pb2.CreateOrgRequest, _identity_pb2.Org]
     """Operator only (a system caller with no org): `cadence org create`."""
     GetOrg: _grpc.UnaryUnaryMultiCallable[_identity_pb2.GetOrgRequest, _identity_pb2.Org]
+    FindOrg: _grpc.UnaryUnaryMultiCallable[_identity_pb2.FindOrgRequest, _identity_pb2.Org]
+    """Operator only: the org with this slug (the CLI names orgs by slug)."""
     UpdateOrgSettings: _grpc.UnaryUnaryMultiCallable[_identity_pb2.UpdateOrgSettingsRequest, _identity_pb2.Org]
     Authenticate: _grpc.UnaryUnaryMultiCallable[_identity_pb2.AuthenticateRequest, _identity_pb2.User]
     """System caller with no org: the gateway's login. Wrong e-mail or password → UNAUTHENTICATED."""
@@ -63,6 +65,8 @@ class IdentityServiceAsyncStub(IdentityServiceStub):
     CreateOrg: _aio.UnaryUnaryMultiCallable[_identity_pb2.CreateOrgRequest, _identity_pb2.Org]  # type: ignore[assignment]
     """Operator only (a system caller with no org): `cadence org create`."""
     GetOrg: _aio.UnaryUnaryMultiCallable[_identity_pb2.GetOrgRequest, _identity_pb2.Org]  # type: ignore[assignment]
+    FindOrg: _aio.UnaryUnaryMultiCallable[_identity_pb2.FindOrgRequest, _identity_pb2.Org]  # type: ignore[assignment]
+    """Operator only: the org with this slug (the CLI names orgs by slug)."""
     UpdateOrgSettings: _aio.UnaryUnaryMultiCallable[_identity_pb2.UpdateOrgSettingsRequest, _identity_pb2.Org]  # type: ignore[assignment]
     Authenticate: _aio.UnaryUnaryMultiCallable[_identity_pb2.AuthenticateRequest, _identity_pb2.User]  # type: ignore[assignment]
     """System caller with no org: the gateway's login. Wrong e-mail or password → UNAUTHENTICATED."""
@@ -97,6 +101,14 @@ class IdentityServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _identity_pb2.GetOrgRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_identity_pb2.Org, _abc.Awaitable[_identity_pb2.Org]]: ...
+
+    @_abc_1.abstractmethod
+    def FindOrg(
+        self,
+        request: _identity_pb2.FindOrgRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_identity_pb2.Org, _abc.Awaitable[_identity_pb2.Org]]:
+        """Operator only: the org with this slug (the CLI names orgs by slug)."""
 
     @_abc_1.abstractmethod
     def UpdateOrgSettings(

@@ -1,0 +1,3 @@
+from cadence_demo.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,103 @@
+"""The CRM-export import as a job: parse (in a thread), then write everything in one transaction
+or nothing at all; the job reports progress, every error and warning, and the counts."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import Any
+
+from cadence.account.v1 import accounts_events_pb2 as events
+from cadence.account.v1 import accounts_pb2 as pb
+from cadence_platform.audit import record_audit
+from cadence_platform.caller import Caller
+from cadence_platform.errors import InvalidInput
+
+from cadence_account.domain.imports import (
+    FieldMapping,
+    ImportFile,
+    ImportOptions,
+    LocaleError,
+    MappingError,
+    ParsedImport,
+    RowIssue,
+    parse_import,
+)
+from cadence_account.handlers.deps import Deps
+from cadence_account.handlers.import_apply import UnknownAccounts, apply_import
+from cadence_account.handlers.jobs import create_job, finish_job, get_job, job_pb, update_job
+
+__all__ = ["get_job", "options_from", "run_import", "start_import"]
+log = logging.getLogger(__name__)
+_running: set[asyncio.Task[None]] = set()  # keep a reference so the task is not collected mid-way
+
+
+def options_from(format: str, locale: str, date_format: str, mapping_json: str) -> ImportOptions:
+    """Import options from the request; a bad option is the caller's mistake and names its field."""
+    try:
+        mapping = FieldMapping.from_json(json.loads(mapping_json)) if mapping_json else None
+    except json.JSONDecodeError as exc:
+        raise InvalidInput.field("mapping", f"is not JSON: {exc.msg}") from None
+    except MappingError as exc:
+        raise InvalidInput.field(f"mapping.{exc.key}", exc.why) from None
+    try:
+        return ImportOptions(format=format, locale=locale or None, date_format=date_format or None, mapping=mapping)
+    except LocaleError as exc:
+        raise InvalidInput.field("locale", str(exc)) from None
+    except ValueError as exc:
+        raise InvalidInput.field("format" if "format" in str(exc) else "date_format", str(exc)) from None
+
+
+def _issues(items: list[RowIssue]) -> list[dict[str, Any]]:
+    return [{"file": i.file, "row": i.row, "column": i.column, "value": i.value, "reason": i.reason} for i in items]
+
+
+async def start_import(deps: Deps, *, caller: Caller, request: pb.StartImportRequest) -> pb.Job:
+    options = options_from(request.format, request.locale, request.date_format, request.mapping_json)
+    if not request.files:
+        raise InvalidInput.field("files", "send at least one CSV file")
+    files = [ImportFile(name=f.name or f"file{i + 1}.csv", data=f.data) for i, f in enumerate(request.files)]
+    job = await create_job(deps, caller, "import")
+    task = asyncio.create_task(run_import(deps, caller, job["id"], files, options))
+    _running.add(task)
+    task.add_done_callback(_running.discard)
+    return job_pb(job)
+
+
+async def run_import(deps: Deps, caller: Caller, job_id: str, files: list[ImportFile], options: ImportOptions) -> None:
+    await update_job(deps, job_id, state="running")
+    try:
+        parsed: ParsedImport = await asyncio.to_thread(parse_import, files, options)
+        warnings = _issues(parsed.warnings)
+        if not parsed.ok:
+            await finish_job(deps, job_id, state="failed", errors=_issues(parsed.errors), warnings=warnings)
+            return
+        total = len(parsed.accounts) + len(parsed.subscriptions) + len(parsed.contacts) + len(parsed.tech_entries)
+        await update_job(deps, job_id, total=total)
+
+        async def progress(done: int) -> None:
+            await update_job(deps, job_id, done=len(parsed.accounts) + done)
+
+        async with deps.unit_of_work() as session:
+            outcome = await apply_import(deps, session, caller, parsed, progress)
+            result = {"accounts": outcome.counts["accounts"], "subscriptions": outcome.counts["subscriptions"],
+                      "contacts": outcome.counts["contacts"],
+                      "tech_profiles": outcome.counts["tech_profiles"]["updated"], "format": options.format,
+                      "files": [f.name for f in files]}
+            await deps.outbox.add(session, event_type="import.completed", org_id=caller.org_id, aggregate_id=job_id,
+                                  payload=events.ImportCompleted(job_id=job_id, result_json=json.dumps(result)))
+            await record_audit(deps.outbox, session, caller=caller, action="import.completed", target_type="import",
+                               target_id=job_id, changes=result, summary=(
+                                   f"imported {options.format}: {len(parsed.accounts)} accounts, "
+                                   f"{len(parsed.subscriptions)} subscriptions, {len(parsed.contacts)} contacts"))
+        await finish_job(deps, job_id, state="succeeded", result=result, warnings=warnings + outcome.warnings)
+        await update_job(deps, job_id, done=total)
+    except UnknownAccounts as exc:
+        await finish_job(deps, job_id, state="failed", errors=exc.issues)
+    except Exception:
+        log.exception("import failed", extra={"job_id": job_id})
+        await finish_job(deps, job_id, state="failed",
+                         errors=[{"reason": "the import failed inside Cadence; nothing was imported"}])
+
+
