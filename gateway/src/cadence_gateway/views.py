@@ -32,6 +32,7 @@ def settings_view(s: pb.OrgSettings) -> dict[str, Any]:
         "score_weights": {"relationship": s.score_weights.relationship, "opportunity": s.score_weights.opportunity,
                           "risk": s.score_weights.risk},
         "health_bands": {"strong_min": s.health_bands.strong_min, "weak_below": s.health_bands.weak_below},
+        "fx_rates": dict(s.fx_rates),
     }
 
 

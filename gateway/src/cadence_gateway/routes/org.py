@@ -31,6 +31,8 @@ class SettingsIn(BaseModel):
     fiscal_year_start_month: int | None = Field(None, ge=1, le=12)
     score_weights: Weights | None = None
     health_bands: Bands | None = None
+    fx_rates: dict[str, str] | None = Field(
+        None, description="overrides of the ECB rates: 1 unit of the key currency = value in the reporting currency")
 
 
 @router.get("/org/settings")
@@ -49,5 +51,7 @@ async def put_settings(body: SettingsIn, caller: Admin, services: ServicesDep) -
         request.score_weights.CopyFrom(pb.ScoreWeights(**body.score_weights.model_dump()))
     if body.health_bands:
         request.health_bands.CopyFrom(pb.HealthBands(**body.health_bands.model_dump()))
+    if body.fx_rates is not None:
+        request.fx_rates.CopyFrom(pb.FxRates(rates=body.fx_rates))
     org = await services.identity.UpdateOrgSettings(request, metadata=services.md(caller))
     return settings_view(org.settings)

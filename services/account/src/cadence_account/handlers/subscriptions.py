@@ -157,7 +157,7 @@ async def list_subscriptions(deps: Deps, *, caller: Caller, request: pb.ListSubs
     async with deps.sessions() as session:
         settings = await org_settings(session, caller.org_id)
         today = org_today(settings)
-        rates = fx.rates_to(settings.reporting_currency, today, fx.known_currencies())
+        rates = fx.rates_to(settings.reporting_currency, today, settings.fx_rates)
         arr_rep = sa.case(*((subscriptions.c.arr_currency == c, subscriptions.c.arr_amount * r)
                             for c, r in rates.items()), else_=None)
         competitor = sa.exists().where(tech_entries.c.account_id == accounts.c.id, tech_entries.c.status == "competitor")

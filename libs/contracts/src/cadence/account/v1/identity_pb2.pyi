@@ -74,11 +74,32 @@ Global___HealthBands: _TypeAlias = HealthBands  # noqa: Y015
 class OrgSettings(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
+    @_typing.final
+    class FxRatesEntry(_message.Message):
+        DESCRIPTOR: _descriptor.Descriptor
+
+        KEY_FIELD_NUMBER: _builtins.int
+        VALUE_FIELD_NUMBER: _builtins.int
+        key: _builtins.str
+        value: _builtins.str
+        def __init__(
+            self,
+            *,
+            key: _builtins.str = ...,
+            value: _builtins.str = ...,
+        ) -> None: ...
+        _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+        def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+        _ClearFieldArgType: _TypeAlias = _typing.Literal["key", b"key", "value", b"value"]  # noqa: Y015
+        def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+        def WhichOneof(self, oneof_group: _Never) -> None: ...
+
     REPORTING_CURRENCY_FIELD_NUMBER: _builtins.int
     TIME_ZONE_FIELD_NUMBER: _builtins.int
     FISCAL_YEAR_START_MONTH_FIELD_NUMBER: _builtins.int
     SCORE_WEIGHTS_FIELD_NUMBER: _builtins.int
     HEALTH_BANDS_FIELD_NUMBER: _builtins.int
+    FX_RATES_FIELD_NUMBER: _builtins.int
     reporting_currency: _builtins.str
     """ISO 4217"""
     time_zone: _builtins.str
@@ -88,6 +109,12 @@ class OrgSettings(_message.Message):
     def score_weights(self) -> Global___ScoreWeights: ...
     @_builtins.property
     def health_bands(self) -> Global___HealthBands: ...
+    @_builtins.property
+    def fx_rates(self) -> _containers.ScalarMap[_builtins.str, _builtins.str]:
+        """Rates that override the ECB's: 1 unit of the key currency = value (decimal string) in the
+        reporting currency. For currencies the ECB does not quote, or negotiated rates.
+        """
+
     def __init__(
         self,
         *,
@@ -96,14 +123,55 @@ class OrgSettings(_message.Message):
         fiscal_year_start_month: _builtins.int = ...,
         score_weights: Global___ScoreWeights | None = ...,
         health_bands: Global___HealthBands | None = ...,
+        fx_rates: _abc.Mapping[_builtins.str, _builtins.str] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["health_bands", b"health_bands", "score_weights", b"score_weights"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["fiscal_year_start_month", b"fiscal_year_start_month", "health_bands", b"health_bands", "reporting_currency", b"reporting_currency", "score_weights", b"score_weights", "time_zone", b"time_zone"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["fiscal_year_start_month", b"fiscal_year_start_month", "fx_rates", b"fx_rates", "health_bands", b"health_bands", "reporting_currency", b"reporting_currency", "score_weights", b"score_weights", "time_zone", b"time_zone"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___OrgSettings: _TypeAlias = OrgSettings  # noqa: Y015
+
+@_typing.final
+class FxRates(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    @_typing.final
+    class RatesEntry(_message.Message):
+        DESCRIPTOR: _descriptor.Descriptor
+
+        KEY_FIELD_NUMBER: _builtins.int
+        VALUE_FIELD_NUMBER: _builtins.int
+        key: _builtins.str
+        value: _builtins.str
+        def __init__(
+            self,
+            *,
+            key: _builtins.str = ...,
+            value: _builtins.str = ...,
+        ) -> None: ...
+        _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+        def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+        _ClearFieldArgType: _TypeAlias = _typing.Literal["key", b"key", "value", b"value"]  # noqa: Y015
+        def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+        def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+    RATES_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def rates(self) -> _containers.ScalarMap[_builtins.str, _builtins.str]: ...
+    def __init__(
+        self,
+        *,
+        rates: _abc.Mapping[_builtins.str, _builtins.str] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["rates", b"rates"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___FxRates: _TypeAlias = FxRates  # noqa: Y015
 
 @_typing.final
 class Org(_message.Message):
@@ -225,6 +293,7 @@ class UpdateOrgSettingsRequest(_message.Message):
     FISCAL_YEAR_START_MONTH_FIELD_NUMBER: _builtins.int
     SCORE_WEIGHTS_FIELD_NUMBER: _builtins.int
     HEALTH_BANDS_FIELD_NUMBER: _builtins.int
+    FX_RATES_FIELD_NUMBER: _builtins.int
     reporting_currency: _builtins.str
     time_zone: _builtins.str
     fiscal_year_start_month: _builtins.int
@@ -236,6 +305,10 @@ class UpdateOrgSettingsRequest(_message.Message):
     def health_bands(self) -> Global___HealthBands:
         """unset = unchanged"""
 
+    @_builtins.property
+    def fx_rates(self) -> Global___FxRates:
+        """unset = unchanged; set replaces all overrides"""
+
     def __init__(
         self,
         *,
@@ -244,10 +317,11 @@ class UpdateOrgSettingsRequest(_message.Message):
         fiscal_year_start_month: _builtins.int | None = ...,
         score_weights: Global___ScoreWeights | None = ...,
         health_bands: Global___HealthBands | None = ...,
+        fx_rates: Global___FxRates | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["_fiscal_year_start_month", b"_fiscal_year_start_month", "_reporting_currency", b"_reporting_currency", "_time_zone", b"_time_zone", "fiscal_year_start_month", b"fiscal_year_start_month", "health_bands", b"health_bands", "reporting_currency", b"reporting_currency", "score_weights", b"score_weights", "time_zone", b"time_zone"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["_fiscal_year_start_month", b"_fiscal_year_start_month", "_reporting_currency", b"_reporting_currency", "_time_zone", b"_time_zone", "fiscal_year_start_month", b"fiscal_year_start_month", "fx_rates", b"fx_rates", "health_bands", b"health_bands", "reporting_currency", b"reporting_currency", "score_weights", b"score_weights", "time_zone", b"time_zone"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["_fiscal_year_start_month", b"_fiscal_year_start_month", "_reporting_currency", b"_reporting_currency", "_time_zone", b"_time_zone", "fiscal_year_start_month", b"fiscal_year_start_month", "health_bands", b"health_bands", "reporting_currency", b"reporting_currency", "score_weights", b"score_weights", "time_zone", b"time_zone"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_fiscal_year_start_month", b"_fiscal_year_start_month", "_reporting_currency", b"_reporting_currency", "_time_zone", b"_time_zone", "fiscal_year_start_month", b"fiscal_year_start_month", "fx_rates", b"fx_rates", "health_bands", b"health_bands", "reporting_currency", b"reporting_currency", "score_weights", b"score_weights", "time_zone", b"time_zone"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     _WhichOneofReturnType__fiscal_year_start_month: _TypeAlias = _typing.Literal["fiscal_year_start_month"]  # noqa: Y015
     _WhichOneofArgType__fiscal_year_start_month: _TypeAlias = _typing.Literal["_fiscal_year_start_month", b"_fiscal_year_start_month"]  # noqa: Y015
