@@ -6,7 +6,7 @@ import time
 
 import grpc
 
-from cadence.account.v1 import identity_pb2_grpc
+from cadence.account.v1 import accounts_pb2_grpc, identity_pb2_grpc
 from cadence_platform.caller import Caller
 from cadence_platform.grpc_client import caller_metadata, open_channel
 
@@ -22,6 +22,7 @@ class Services:
             name: open_channel(target) for name, target in settings.targets().items()
         }
         self.identity = identity_pb2_grpc.IdentityServiceStub(self.channels["account"])
+        self.accounts = accounts_pb2_grpc.AccountServiceStub(self.channels["account"])
 
     def md(self, caller: Caller) -> tuple[tuple[str, str], ...]:
         expires = min(caller.expires_at, int(time.time()) + CALLER_TTL_SECONDS)

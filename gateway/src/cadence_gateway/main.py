@@ -12,7 +12,20 @@ from cadence_gateway.auth import TokenCache
 from cadence_gateway.clients import Services
 from cadence_gateway.errors import install_error_handlers
 from cadence_gateway.ratelimit import SlidingWindowLimiter
-from cadence_gateway.routes import api_tokens, audit, auth, health, me, org, users
+from cadence_gateway.routes import (
+    accounts,
+    api_tokens,
+    audit,
+    auth,
+    contacts,
+    health,
+    imports,
+    jobs,
+    me,
+    org,
+    subscriptions,
+    users,
+)
 from cadence_gateway.settings import GatewaySettings
 
 API_PREFIX = "/api/v1"
@@ -34,7 +47,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.state.login_limiter = SlidingWindowLimiter(settings.login_attempts_per_window, settings.login_window_seconds)
     install_error_handlers(app)
     app.include_router(health.router)
-    for module in (auth, me, users, api_tokens, org, audit):
+    for module in (auth, me, users, api_tokens, org, audit, accounts, contacts, subscriptions, imports, jobs):
         app.include_router(module.router, prefix=API_PREFIX)
     FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz")
     return app
