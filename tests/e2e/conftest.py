@@ -11,12 +11,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+from cadence_platform.events import Naming
+from cadence_platform.testing import free_port
 
 from cadence_cli.config import CliSettings
 from cadence_cli.devstack import SERVICES, Stack
 from cadence_cli.orgs import create_org
-from cadence_platform.events import Naming
-from cadence_platform.testing import free_port
 
 PASSWORD = "e2e-password-123"
 
@@ -54,10 +54,10 @@ def e2e(database_url: str, nats_url: str, naming: Naming, tmp_path_factory: pyte
     ports = {name: free_port() for name in SERVICES}
     env = {"CADENCE_NATS_PREFIX": naming.prefix, "CADENCE_GATEWAY_PORT": str(free_port()),
            "CADENCE_LOG_LEVEL": "INFO", "CADENCE_GATEWAY_LOGIN_ATTEMPTS_PER_WINDOW": "1000",
-           "CADENCE_GATEWAY_TOKEN_CACHE_SECONDS": "0"}
+           "CADENCE_GATEWAY_TOKEN_CACHE_SECONDS": "0", "CADENCE_PLAYBOOK_ENGINE_SWEEP_INTERVAL_SECONDS": "3600"}
     for name, port in ports.items():
         env[f"CADENCE_{name.upper()}_GRPC_PORT"] = str(port)
-        env[f"CADENCE_GATEWAY_{name.upper()}_TARGET"] = f"127.0.0.1:{port}"
+        env[f"CADENCE_{name.upper()}_TARGET"] = f"127.0.0.1:{port}"
     settings = CliSettings(database_url=database_url, nats_url=nats_url, account_target=f"127.0.0.1:{ports['account']}")
     state = Path(os.environ.get("CADENCE_E2E_STATE_DIR", tmp_path_factory.mktemp("stack")))
     stack = Stack(settings, state, env=env)

@@ -8,10 +8,9 @@ import uuid
 import grpc
 import httpx
 import pytest
-from tenacity import retry, stop_after_delay, wait_fixed
-
 from cadence_platform.caller import Caller, encode_caller
 from cadence_platform.settings import LOCAL_CALLER_SECRET
+from tenacity import retry, stop_after_delay, wait_fixed
 
 from .conftest import E2E, PASSWORD
 
@@ -141,7 +140,7 @@ async def test_no_token_or_a_bad_one_is_401(e2e: E2E) -> None:
 async def test_every_service_refuses_an_unsigned_or_expired_caller(e2e: E2E) -> None:
     expired = encode_caller(Caller("u", "o", "admin", int(time.time()) - 5), LOCAL_CALLER_SECRET)
     forged = encode_caller(Caller("u", "o", "admin", int(time.time()) + 60), "another-secret")
-    for name, target in ((n, e2e.stack.env[f"CADENCE_GATEWAY_{n.upper()}_TARGET"]) for n in e2e.stack.processes
+    for name, target in ((n, e2e.stack.env[f"CADENCE_{n.upper()}_TARGET"]) for n in e2e.stack.processes
                          if n != "gateway"):
         async with grpc.aio.insecure_channel(target) as channel:
             call = channel.unary_unary("/cadence.account.v1.IdentityService/GetOrg")

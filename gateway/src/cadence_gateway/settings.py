@@ -1,7 +1,13 @@
-from pydantic import Field, SecretStr
+from cadence_platform.settings import ServiceSettings
+from typing import Any
+
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
-from cadence_platform.settings import ServiceSettings
+def target(service: str, default: str) -> Any:
+    """Where a service listens: CADENCE_GATEWAY_<SERVICE>_TARGET, else the shared CADENCE_<SERVICE>_TARGET."""
+    return Field(default, validation_alias=AliasChoices(f"CADENCE_GATEWAY_{service}_TARGET", f"CADENCE_{service}_TARGET"))
+
 
 LOCAL_JWT_SECRET = "local-only-jwt-secret-not-for-production"
 
@@ -18,13 +24,13 @@ class GatewaySettings(ServiceSettings):
     login_window_seconds: int = 300
     token_cache_seconds: float = 15.0
     # Where each service listens (gRPC). Kubernetes sets these to the services' DNS names.
-    account_target: str = Field("127.0.0.1:50051")
-    playbook_engine_target: str = Field("127.0.0.1:50052")
-    scoring_target: str = Field("127.0.0.1:50053")
-    notes_target: str = Field("127.0.0.1:50054")
-    knowledge_fanout_target: str = Field("127.0.0.1:50055")
-    ai_target: str = Field("127.0.0.1:50056")
-    crm_writeback_target: str = Field("127.0.0.1:50057")
+    account_target: str = target("ACCOUNT", "127.0.0.1:50051")
+    playbook_engine_target: str = target("PLAYBOOK_ENGINE", "127.0.0.1:50052")
+    scoring_target: str = target("SCORING", "127.0.0.1:50053")
+    notes_target: str = target("NOTES", "127.0.0.1:50054")
+    knowledge_fanout_target: str = target("KNOWLEDGE_FANOUT", "127.0.0.1:50055")
+    ai_target: str = target("AI", "127.0.0.1:50056")
+    crm_writeback_target: str = target("CRM_WRITEBACK", "127.0.0.1:50057")
 
     def targets(self) -> dict[str, str]:
         return {

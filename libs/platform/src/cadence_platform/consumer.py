@@ -79,7 +79,7 @@ class EventConsumer:
             while not stop.is_set():
                 try:
                     messages = await subscription.fetch(self.batch_size, timeout=1.0)
-                except NatsTimeoutError:
+                except (NatsTimeoutError, TimeoutError):  # nats-py raises either when nothing came
                     continue
                 except Exception:
                     log.exception("fetch failed", extra={"consumer": self.sub.durable})

@@ -1,7 +1,6 @@
 import pytest
-from pydantic import ValidationError
-
 from cadence_platform.settings import DatabaseServiceSettings
+from pydantic import ValidationError
 
 
 def test_local_runs_with_documented_defaults(monkeypatch: pytest.MonkeyPatch) -> None:

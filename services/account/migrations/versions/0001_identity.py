@@ -5,9 +5,8 @@ Revision ID: 0001
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql as pg
-
 from cadence_platform.migrations import create_messaging_tables
+from sqlalchemy.dialects import postgresql as pg
 
 revision = "0001"
 down_revision = None

@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from cadence.account.v1 import accounts_pb2_grpc, identity_pb2_grpc
 from cadence_platform.bootstrap import start_service
 
-from cadence_account.adapters.tables import messaging
+from cadence.account.v1 import accounts_pb2_grpc, identity_pb2_grpc
+
 from cadence_account.accounts_api import AccountServicer
+from cadence_account.adapters.tables import messaging
 from cadence_account.consumers import AUDITED_STREAMS, register_consumers
 from cadence_account.grpc_api import IdentityServicer
 from cadence_account.handlers.deps import Deps

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from cadence_platform.access import allow
+from cadence_platform.grpc_server import current_caller
+
 from cadence.account.v1 import accounts_pb2 as pb
 from cadence.account.v1 import accounts_pb2_grpc as pb_grpc
 from cadence.common.v1.common_pb2 import PageInfo
-from cadence_platform.access import allow
-from cadence_platform.grpc_server import current_caller
 
 from cadence_account.handlers import accounts, contacts, imports, subscriptions, techprofile
 from cadence_account.handlers.deps import Deps
@@ -117,6 +118,12 @@ class AccountServicer(pb_grpc.AccountServiceServicer):
         entries = [{f: getattr(e, f) for f in techprofile.ENTRY_FIELDS} for e in request.entries]
         return await techprofile.put_tech_profile(self.deps, caller=current_caller(), account_id=request.account_id,
                                                   entries=entries)
+
+    @allow("admin", "system")
+    async def ReassignUser(self, request: pb.ReassignUserRequest, context: Any) -> pb.ReassignUserResponse:
+        moved = await accounts.reassign_user(self.deps, caller=current_caller(), from_user=request.from_user_id,
+                                             to_user=request.to_user_id)
+        return pb.ReassignUserResponse(accounts_moved=moved)
 
     @allow("admin", "system")
     async def StartImport(self, request: pb.StartImportRequest, context: Any) -> pb.Job:

@@ -10,6 +10,7 @@ from typing import Any
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from cadence.account.v1 import identity_pb2 as pb
+
 from cadence_account.domain.identity import OrgSettings
 
 

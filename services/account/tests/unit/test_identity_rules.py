@@ -1,5 +1,4 @@
 import pytest
-
 from cadence_platform.errors import FieldError, InvalidInput
 
 from cadence_account.domain import identity as rules

@@ -2,10 +2,9 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-
 from cadence_platform.errors import InvalidInput
 
-from cadence_account.adapters import fx
+from cadence_platform import fx
 from cadence_account.domain import portfolio as rules
 
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql as pg
-
 from cadence_platform.outbox import messaging_tables
+from sqlalchemy.dialects import postgresql as pg
 
 SCHEMA = "account"
 metadata = sa.MetaData(schema=SCHEMA)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-from decimal import Decimal, InvalidOperation
 import re
 import secrets
 from dataclasses import asdict, dataclass, field, replace
+from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from cadence.account.v1 import accounts_pb2 as pb
 from cadence.common.v1.common_pb2 import Money
 
-from cadence_account.adapters import fx
+from cadence_platform import fx
 from cadence_account.adapters.tables import account_reps, orgs, subscriptions
 from cadence_account.domain.identity import OrgSettings
 from cadence_account.domain.portfolio import OPEN_STAGES, account_stage

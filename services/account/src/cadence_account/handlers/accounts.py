@@ -7,14 +7,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from cadence_platform.audit import changes_between, record_audit
+from cadence_platform.caller import Caller
+from cadence_platform.errors import Conflict, FailedPrecondition, FieldError, InvalidInput, NotFound, PermissionDenied
+from cadence_platform.paging import decode_cursor, page_limit, split_page
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cadence.account.v1 import accounts_events_pb2 as events
 from cadence.account.v1 import accounts_pb2 as pb
-from cadence_platform.audit import changes_between, record_audit
-from cadence_platform.caller import Caller
-from cadence_platform.errors import Conflict, FailedPrecondition, FieldError, InvalidInput, PermissionDenied
-from cadence_platform.paging import decode_cursor, page_limit, split_page
 
 from cadence_account.adapters.tables import account_reps, accounts, subscriptions, users
 from cadence_account.domain import portfolio as rules
@@ -178,22 +178,26 @@ async def set_reps(deps: Deps, *, caller: Caller, account_id: str, rep_ids: list
         row = await account_in_scope(session, caller, account_id, lock=True)
         require_admin(caller, "assign reps")
         await check_users(session, caller, "rep_ids", rep_ids, "rep")
-        before = await _rep_ids(session, row["id"])
-        if before == sorted(rep_ids) and str(row["default_rep_id"] or "") == default_rep:
-            return await view(deps, session, caller, row)
-        await session.execute(sa.delete(account_reps).where(account_reps.c.account_id == row["id"]))
-        if rep_ids:
-            await session.execute(sa.insert(account_reps), [{"account_id": row["id"], "user_id": uuid.UUID(r)}
-                                                            for r in rep_ids])
-        previous = {**row, "rep_ids": before}
-        row = await _bump(session, row["id"], default_rep_id=uuid.UUID(default_rep) if default_rep else None)
-        message = await _publish(deps, session, caller, row, "account.reps_changed", ["rep_ids", "default_rep_id"],
-                                 previous)
-        await record_audit(deps.outbox, session, caller=caller, action="account.reps_changed", target_type="account",
-                           target_id=account_id, summary=f"reps of {row['name']} changed",
-                           changes={"rep_ids": {"from": before, "to": sorted(rep_ids)},
-                                    "default_rep_id": {"from": str(previous["default_rep_id"] or ""),
-                                                       "to": default_rep}})
+        return await _apply_reps(deps, session, caller, row, rep_ids, default_rep)
+
+
+async def _apply_reps(deps: Deps, session: AsyncSession, caller: Caller, row: Row, rep_ids: list[str],
+                      default_rep: str) -> pb.Account:
+    before = await _rep_ids(session, row["id"])
+    if before == sorted(rep_ids) and str(row["default_rep_id"] or "") == default_rep:
+        return await view(deps, session, caller, row)
+    await session.execute(sa.delete(account_reps).where(account_reps.c.account_id == row["id"]))
+    if rep_ids:
+        await session.execute(sa.insert(account_reps), [{"account_id": row["id"], "user_id": uuid.UUID(r)}
+                                                        for r in rep_ids])
+    previous = {**row, "rep_ids": before}
+    row = await _bump(session, row["id"], default_rep_id=uuid.UUID(default_rep) if default_rep else None)
+    message = await _publish(deps, session, caller, row, "account.reps_changed", ["rep_ids", "default_rep_id"],
+                             previous)
+    await record_audit(deps.outbox, session, caller=caller, action="account.reps_changed", target_type="account",
+                       target_id=str(row["id"]), summary=f"reps of {row['name']} changed",
+                       changes={"rep_ids": {"from": before, "to": sorted(rep_ids)},
+                                "default_rep_id": {"from": str(previous["default_rep_id"] or ""), "to": default_rep}})
     return message
 
 
@@ -202,14 +206,18 @@ async def set_csm(deps: Deps, *, caller: Caller, account_id: str, csm_id: str) -
         row = await account_in_scope(session, caller, account_id, lock=True)
         require_admin(caller, "change the CSM owner")
         await check_users(session, caller, "csm_id", [csm_id], "csm")
-        if str(row["csm_id"] or "") == csm_id:
-            return await view(deps, session, caller, row)
-        previous = row
-        row = await _bump(session, row["id"], csm_id=uuid.UUID(csm_id) if csm_id else None)
-        message = await _publish(deps, session, caller, row, "account.csm_changed", ["csm_id"], previous)
-        await record_audit(deps.outbox, session, caller=caller, action="account.csm_changed", target_type="account",
-                           target_id=account_id, summary=f"CSM owner of {row['name']} changed",
-                           changes={"csm_id": {"from": str(previous["csm_id"] or ""), "to": csm_id}})
+        return await _apply_csm(deps, session, caller, row, csm_id)
+
+
+async def _apply_csm(deps: Deps, session: AsyncSession, caller: Caller, row: Row, csm_id: str) -> pb.Account:
+    if str(row["csm_id"] or "") == csm_id:
+        return await view(deps, session, caller, row)
+    previous = row
+    row = await _bump(session, row["id"], csm_id=uuid.UUID(csm_id) if csm_id else None)
+    message = await _publish(deps, session, caller, row, "account.csm_changed", ["csm_id"], previous)
+    await record_audit(deps.outbox, session, caller=caller, action="account.csm_changed", target_type="account",
+                       target_id=str(row["id"]), summary=f"CSM owner of {row['name']} changed",
+                       changes={"csm_id": {"from": str(previous["csm_id"] or ""), "to": csm_id}})
     return message
 
 
@@ -276,3 +284,32 @@ async def list_accounts(deps: Deps, *, caller: Caller, request: pb.ListAccountsR
             query.order_by(accounts.c.name, accounts.c.id).limit(limit + 1))).mappings()]
         rows, cursor = split_page(rows, limit, lambda r: (r["name"], str(r["id"])))
         return await account_messages(session, caller.org_id, rows), cursor
+
+
+async def reassign_user(deps: Deps, *, caller: Caller, from_user: str, to_user: str) -> int:
+    """A leaving user's accounts (as rep, default rep or CSM owner) go to another user of the same role."""
+    if not to_user:
+        raise InvalidInput.field("to_user_id", "name the user who takes over")
+    async with deps.unit_of_work() as session:
+        source = (await session.execute(sa.select(users.c.id, users.c.role).where(
+            users.c.id == as_uuid(from_user, "user"), users.c.org_id == uuid.UUID(caller.org_id)))).first()
+        if source is None:
+            raise NotFound("user not found")
+        if source.role == "admin":
+            raise InvalidInput.field("from_user_id", "admins hold no accounts; nothing to hand over")
+        await check_users(session, caller, "to_user_id", [to_user], source.role)
+        leaving = str(source.id)
+        touched = set((await session.scalars(sa.select(account_reps.c.account_id).where(
+            account_reps.c.user_id == source.id))).all())
+        touched |= set((await session.scalars(sa.select(accounts.c.id).where(accounts.c.csm_id == source.id))).all())
+        for account_id in sorted(touched):
+            row = await account_in_scope(session, caller, str(account_id), lock=True)
+            reps = await _rep_ids(session, account_id)
+            if leaving in reps:
+                new_reps = list(dict.fromkeys(to_user if r == leaving else r for r in reps))
+                default = str(row["default_rep_id"] or "")
+                await _apply_reps(deps, session, caller, row, new_reps, to_user if default == leaving else default)
+                row = await account_in_scope(session, caller, str(account_id), lock=True)
+            if str(row["csm_id"] or "") == leaving:
+                await _apply_csm(deps, session, caller, row, to_user)
+    return len(touched)

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC
 import uuid
+from datetime import UTC
 from typing import Any
 
 import sqlalchemy as sa
+from cadence_platform.caller import Caller
+from cadence_platform.events import unpack
+from cadence_platform.paging import decode_cursor, page_limit, split_page
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cadence.audit.v1.audit_pb2 import AuditRecorded
 from cadence.events.v1.envelope_pb2 import EventEnvelope
-from cadence_platform.caller import Caller
-from cadence_platform.events import unpack
-from cadence_platform.paging import decode_cursor, page_limit, split_page
 
 from cadence_account.adapters.tables import audit_log
 from cadence_account.handlers.deps import Deps

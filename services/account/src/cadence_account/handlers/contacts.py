@@ -6,14 +6,14 @@ import uuid
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from cadence.account.v1 import accounts_events_pb2 as events
-from cadence.account.v1 import accounts_pb2 as pb
 from cadence_platform.audit import changes_between
 from cadence_platform.caller import Caller
 from cadence_platform.errors import NotFound
 from cadence_platform.paging import decode_cursor, page_limit, split_page
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cadence.account.v1 import accounts_events_pb2 as events
+from cadence.account.v1 import accounts_pb2 as pb
 
 from cadence_account.adapters.tables import accounts, contacts
 from cadence_account.domain import portfolio as rules

@@ -6,13 +6,13 @@ import uuid
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from cadence.account.v1 import identity_events_pb2 as events
 from cadence_platform.audit import changes_between, record_audit
 from cadence_platform.caller import Caller
 from cadence_platform.errors import Conflict, FailedPrecondition, InvalidInput, NotFound, Unauthenticated
 from cadence_platform.paging import decode_cursor, page_limit, split_page
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cadence.account.v1 import identity_events_pb2 as events
 
 from cadence_account.adapters.tables import orgs, users
 from cadence_account.domain import identity as rules

@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from cadence_platform.caller import Caller
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cadence.account.v1 import accounts_events_pb2 as events
-from cadence_platform.caller import Caller
 
 from cadence_account.adapters.tables import account_reps, accounts, contacts, subscriptions, users
 from cadence_account.domain.imports import ImportedAccount, ImportedSubscription, ParsedImport

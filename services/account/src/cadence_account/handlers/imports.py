@@ -8,11 +8,12 @@ import json
 import logging
 from typing import Any
 
-from cadence.account.v1 import accounts_events_pb2 as events
-from cadence.account.v1 import accounts_pb2 as pb
 from cadence_platform.audit import record_audit
 from cadence_platform.caller import Caller
 from cadence_platform.errors import InvalidInput
+
+from cadence.account.v1 import accounts_events_pb2 as events
+from cadence.account.v1 import accounts_pb2 as pb
 
 from cadence_account.domain.imports import (
     FieldMapping,

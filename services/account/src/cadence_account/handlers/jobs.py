@@ -7,10 +7,10 @@ import uuid
 from typing import Any
 
 import sqlalchemy as sa
-
-from cadence.account.v1 import accounts_pb2 as pb
 from cadence_platform.caller import Caller
 from cadence_platform.errors import NotFound
+
+from cadence.account.v1 import accounts_pb2 as pb
 
 from cadence_account.adapters.tables import jobs
 from cadence_account.handlers.deps import Deps

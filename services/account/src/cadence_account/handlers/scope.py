@@ -8,10 +8,9 @@ import uuid
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from cadence_platform.caller import Caller
 from cadence_platform.errors import NotFound, PermissionDenied
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from cadence_account.adapters.tables import account_reps, accounts
 

@@ -7,19 +7,19 @@ from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from cadence_platform.audit import changes_between, record_audit
+from cadence_platform.caller import Caller
+from cadence_platform.errors import Conflict, FieldError, InvalidInput, NotFound
+from cadence_platform.events import new_event
+from cadence_platform.paging import decode_cursor, page_limit, split_page
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cadence.account.v1 import accounts_events_pb2 as events
 from cadence.account.v1 import accounts_pb2 as pb
 from cadence.common.v1.common_pb2 import Money
 from cadence.events.v1.envelope_pb2 import EventEnvelope
-from cadence_platform.audit import changes_between, record_audit
-from cadence_platform.caller import Caller
-from cadence_platform.events import new_event
-from cadence_platform.errors import Conflict, FieldError, InvalidInput, NotFound
-from cadence_platform.paging import decode_cursor, page_limit, split_page
 
-from cadence_account.adapters import fx
+from cadence_platform import fx
 from cadence_account.adapters.tables import accounts, subscriptions, tech_entries
 from cadence_account.domain import portfolio as rules
 from cadence_account.handlers.account_views import org_settings, org_today
@@ -89,8 +89,8 @@ def input_fields(request: pb.SubscriptionInput | pb.UpdateSubscriptionRequest, *
     """The fields the request sets: on create every plain field, on update only those present."""
     names = (*TEXT, "term_start", "renewal_date", "quantity", "active_users", "auto_renew")
     fields: Row = {n: getattr(request, n) for n in names
-                   if not creating or n in ("active_users", "auto_renew") and request.HasField(n)
-                   or creating and n not in ("active_users", "auto_renew")}
+                   if not creating or (n in ("active_users", "auto_renew") and request.HasField(n))
+                   or (creating and n not in ("active_users", "auto_renew"))}
     if not creating:
         fields = {n: getattr(request, n) for n in names if request.HasField(n)}
     if request.HasField("arr"):

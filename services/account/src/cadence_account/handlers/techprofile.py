@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from cadence_platform.caller import Caller
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cadence.account.v1 import accounts_events_pb2 as events
 from cadence.account.v1 import accounts_pb2 as pb
-from cadence_platform.caller import Caller
 
 from cadence_account.adapters.tables import accounts, tech_entries
 from cadence_account.domain import portfolio as rules

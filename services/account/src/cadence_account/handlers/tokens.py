@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-
-from cadence.account.v1 import identity_events_pb2 as events
 from cadence_platform.audit import record_audit
 from cadence_platform.caller import Caller
 from cadence_platform.errors import InvalidInput, NotFound, Unauthenticated
 from cadence_platform.paging import decode_cursor, page_limit, split_page
+
+from cadence.account.v1 import identity_events_pb2 as events
 
 from cadence_account.adapters.tables import api_tokens, users
 from cadence_account.domain import identity as rules

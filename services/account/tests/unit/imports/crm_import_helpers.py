@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from cadence_account.domain.imports import ImportFile, ImportOptions, ParsedImport, RowIssue, parse_import
 
 REPO_ROOT = Path(__file__).resolve().parents[5]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from cadence_account.domain.imports import ImportFile, ImportOptions, parse_import
 from crm_import_helpers import MINIMAL, csv_bytes, only_error, where
+
+from cadence_account.domain.imports import ImportFile, ImportOptions, parse_import
 
 SUBS = ImportFile("subs.csv", csv_bytes(MINIMAL, "a1,Acme,s1,Microsoft,M365,2026-12-31"))
 CONTACTS = "account_external_id,first_name,last_name,title,email,phone,role"

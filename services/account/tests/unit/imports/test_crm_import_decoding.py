@@ -6,8 +6,9 @@ import io
 from decimal import Decimal
 
 import pytest
-from cadence_account.domain.imports import ImportFile, ImportOptions, ParsedRow, decoding, iter_template_rows
 from crm_import_helpers import MINIMAL, csv_bytes, only_error, run, where
+
+from cadence_account.domain.imports import ImportFile, ImportOptions, ParsedRow, decoding, iter_template_rows
 
 HEADER = MINIMAL + ",arr,arr_currency"
 

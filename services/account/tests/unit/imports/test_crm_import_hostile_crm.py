@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from cadence_account.domain.imports import FieldMapping, ImportFile, ImportOptions, ParsedImport, parse_import
 from crm_import_helpers import csv_bytes, only_error, where
+
+from cadence_account.domain.imports import FieldMapping, ImportFile, ImportOptions, ParsedImport, parse_import
 
 MAP = FieldMapping.from_json({"fields": {"vendor": {"constant": "Microsoft"}, "product": {"column": "Name"}}})
 ACC = "Id,IsDeleted,Name,OwnerId,Website,BillingCountry,CurrencyIsoCode"

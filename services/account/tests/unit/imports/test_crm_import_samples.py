@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from cadence_account.domain.imports import FieldMapping, ImportOptions, parse_import
 from crm_import_helpers import needs_samples, sample
+
+from cadence_account.domain.imports import FieldMapping, ImportOptions, parse_import
 
 pytestmark = needs_samples
 

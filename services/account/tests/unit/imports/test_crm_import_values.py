@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+
 from cadence_account.domain.imports import FieldMapping, FieldSource, ImportOptions, LocaleError, MappingError
 from cadence_account.domain.imports.amounts import parse_count, parse_decimal, parse_money
 from cadence_account.domain.imports.currencies import ISO_4217_CODES, normalize_currency

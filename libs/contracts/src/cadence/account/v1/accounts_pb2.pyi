@@ -1225,6 +1225,47 @@ class GetJobRequest(_message.Message):
 Global___GetJobRequest: _TypeAlias = GetJobRequest  # noqa: Y015
 
 @_typing.final
+class ReassignUserRequest(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    FROM_USER_ID_FIELD_NUMBER: _builtins.int
+    TO_USER_ID_FIELD_NUMBER: _builtins.int
+    from_user_id: _builtins.str
+    to_user_id: _builtins.str
+    def __init__(
+        self,
+        *,
+        from_user_id: _builtins.str = ...,
+        to_user_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["from_user_id", b"from_user_id", "to_user_id", b"to_user_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ReassignUserRequest: _TypeAlias = ReassignUserRequest  # noqa: Y015
+
+@_typing.final
+class ReassignUserResponse(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ACCOUNTS_MOVED_FIELD_NUMBER: _builtins.int
+    accounts_moved: _builtins.int
+    def __init__(
+        self,
+        *,
+        accounts_moved: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["accounts_moved", b"accounts_moved"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ReassignUserResponse: _TypeAlias = ReassignUserResponse  # noqa: Y015
+
+@_typing.final
 class JobIssue(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 

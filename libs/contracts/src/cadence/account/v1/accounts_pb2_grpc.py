@@ -132,6 +132,11 @@ class AccountServiceStub:
                 request_serializer=cadence_dot_account_dot_v1_dot_accounts__pb2.PutTechProfileRequest.SerializeToString,
                 response_deserializer=cadence_dot_account_dot_v1_dot_accounts__pb2.TechProfile.FromString,
                 _registered_method=True)
+        self.ReassignUser = channel.unary_unary(
+                '/cadence.account.v1.AccountService/ReassignUser',
+                request_serializer=cadence_dot_account_dot_v1_dot_accounts__pb2.ReassignUserRequest.SerializeToString,
+                response_deserializer=cadence_dot_account_dot_v1_dot_accounts__pb2.ReassignUserResponse.FromString,
+                _registered_method=True)
         self.StartImport = channel.unary_unary(
                 '/cadence.account.v1.AccountService/StartImport',
                 request_serializer=cadence_dot_account_dot_v1_dot_accounts__pb2.StartImportRequest.SerializeToString,
@@ -264,6 +269,13 @@ class AccountServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ReassignUser(self, request, context):
+        """An admin hands a leaving user's accounts (as rep, default rep or CSM owner) to another user.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def StartImport(self, request, context):
         """Long work: answers at once with a job (id prefix "acct-"); GetJob reports progress and the result.
         """
@@ -374,6 +386,11 @@ def add_AccountServiceServicer_to_server(servicer, server):
                     servicer.PutTechProfile,
                     request_deserializer=cadence_dot_account_dot_v1_dot_accounts__pb2.PutTechProfileRequest.FromString,
                     response_serializer=cadence_dot_account_dot_v1_dot_accounts__pb2.TechProfile.SerializeToString,
+            ),
+            'ReassignUser': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReassignUser,
+                    request_deserializer=cadence_dot_account_dot_v1_dot_accounts__pb2.ReassignUserRequest.FromString,
+                    response_serializer=cadence_dot_account_dot_v1_dot_accounts__pb2.ReassignUserResponse.SerializeToString,
             ),
             'StartImport': grpc.unary_unary_rpc_method_handler(
                     servicer.StartImport,
@@ -902,6 +919,33 @@ class AccountService:
             '/cadence.account.v1.AccountService/PutTechProfile',
             cadence_dot_account_dot_v1_dot_accounts__pb2.PutTechProfileRequest.SerializeToString,
             cadence_dot_account_dot_v1_dot_accounts__pb2.TechProfile.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReassignUser(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/cadence.account.v1.AccountService/ReassignUser',
+            cadence_dot_account_dot_v1_dot_accounts__pb2.ReassignUserRequest.SerializeToString,
+            cadence_dot_account_dot_v1_dot_accounts__pb2.ReassignUserResponse.FromString,
             options,
             channel_credentials,
             insecure,

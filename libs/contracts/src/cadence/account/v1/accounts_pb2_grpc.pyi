@@ -55,6 +55,8 @@ class AccountServiceStub:
     UpdateSubscription: _grpc.UnaryUnaryMultiCallable[_accounts_pb2.UpdateSubscriptionRequest, _accounts_pb2.Subscription]
     GetTechProfile: _grpc.UnaryUnaryMultiCallable[_accounts_pb2.GetAccountRequest, _accounts_pb2.TechProfile]
     PutTechProfile: _grpc.UnaryUnaryMultiCallable[_accounts_pb2.PutTechProfileRequest, _accounts_pb2.TechProfile]
+    ReassignUser: _grpc.UnaryUnaryMultiCallable[_accounts_pb2.ReassignUserRequest, _accounts_pb2.ReassignUserResponse]
+    """An admin hands a leaving user's accounts (as rep, default rep or CSM owner) to another user."""
     StartImport: _grpc.UnaryUnaryMultiCallable[_accounts_pb2.StartImportRequest, _accounts_pb2.Job]
     """Long work: answers at once with a job (id prefix "acct-"); GetJob reports progress and the result."""
     GetJob: _grpc.UnaryUnaryMultiCallable[_accounts_pb2.GetJobRequest, _accounts_pb2.Job]
@@ -86,6 +88,8 @@ class AccountServiceAsyncStub(AccountServiceStub):
     UpdateSubscription: _aio.UnaryUnaryMultiCallable[_accounts_pb2.UpdateSubscriptionRequest, _accounts_pb2.Subscription]  # type: ignore[assignment]
     GetTechProfile: _aio.UnaryUnaryMultiCallable[_accounts_pb2.GetAccountRequest, _accounts_pb2.TechProfile]  # type: ignore[assignment]
     PutTechProfile: _aio.UnaryUnaryMultiCallable[_accounts_pb2.PutTechProfileRequest, _accounts_pb2.TechProfile]  # type: ignore[assignment]
+    ReassignUser: _aio.UnaryUnaryMultiCallable[_accounts_pb2.ReassignUserRequest, _accounts_pb2.ReassignUserResponse]  # type: ignore[assignment]
+    """An admin hands a leaving user's accounts (as rep, default rep or CSM owner) to another user."""
     StartImport: _aio.UnaryUnaryMultiCallable[_accounts_pb2.StartImportRequest, _accounts_pb2.Job]  # type: ignore[assignment]
     """Long work: answers at once with a job (id prefix "acct-"); GetJob reports progress and the result."""
     GetJob: _aio.UnaryUnaryMultiCallable[_accounts_pb2.GetJobRequest, _accounts_pb2.Job]  # type: ignore[assignment]
@@ -228,6 +232,14 @@ class AccountServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _accounts_pb2.PutTechProfileRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_accounts_pb2.TechProfile, _abc.Awaitable[_accounts_pb2.TechProfile]]: ...
+
+    @_abc_1.abstractmethod
+    def ReassignUser(
+        self,
+        request: _accounts_pb2.ReassignUserRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_accounts_pb2.ReassignUserResponse, _abc.Awaitable[_accounts_pb2.ReassignUserResponse]]:
+        """An admin hands a leaving user's accounts (as rep, default rep or CSM owner) to another user."""
 
     @_abc_1.abstractmethod
     def StartImport(

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from cadence_platform.outbox import Outbox
+
+from cadence_playbook_engine.adapters.scoring import ScoringClient
+
+
+@dataclass
+class Deps:
+    sessions: async_sessionmaker[AsyncSession]
+    outbox: Outbox
+    scoring: ScoringClient
+
+    @asynccontextmanager
+    async def unit_of_work(self) -> AsyncIterator[AsyncSession]:
+        async with self.sessions() as session:
+            async with session.begin():
+                yield session
+            self.outbox.wake()

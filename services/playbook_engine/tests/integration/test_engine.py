@@ -1,0 +1,162 @@
+"""The engine against real PostgreSQL, NATS and a real scoring service: shared sweeps start each run
+once, a redelivered event starts nothing new, a rep change moves open actions."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from cadence.account.v1 import accounts_events_pb2 as account_events
+from cadence.account.v1 import accounts_pb2
+from cadence.common.v1.common_pb2 import Money
+from cadence_platform import db
+from cadence_platform.bootstrap import prepare_database
+from cadence_platform.events import Naming, new_event, partition_of
+from cadence_platform.outbox import Outbox
+from cadence_platform.settings import LOCAL_CALLER_SECRET
+from cadence_platform.testing import free_port
+
+from cadence_playbook_engine.adapters.scoring import ScoringClient
+from cadence_playbook_engine.adapters.tables import (
+    accounts_rm, actions, messaging, orgs_rm, renewals, runs, subscriptions_rm,
+)
+from cadence_playbook_engine.domain.renewals import vendor_key
+from cadence_playbook_engine.handlers import read_models
+from cadence_playbook_engine.handlers.deps import Deps
+from cadence_playbook_engine.handlers.playbooks import seed_defaults
+from cadence_playbook_engine.settings import PlaybookEngineSettings
+from cadence_playbook_engine.sweep import sweep_org
+
+pytestmark = pytest.mark.integration
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+
+
+@pytest.fixture(scope="module")
+def scoring_target(database_url: str, naming: Naming, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = free_port()
+    log = (tmp_path_factory.mktemp("scoring") / "scoring.log").open("wb")
+    env = {**os.environ, "CADENCE_DATABASE_URL": database_url, "CADENCE_NATS_PREFIX": naming.prefix,
+           "CADENCE_SCORING_GRPC_PORT": str(port)}
+    process = subprocess.Popen([sys.executable, "-m", "cadence_scoring"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    yield f"127.0.0.1:{port}"
+    process.terminate()
+    process.wait(timeout=20)
+
+
+async def make_deps(database_url: str, naming: Naming, scoring_target: str) -> tuple[Deps, db.AsyncEngine]:
+    engine = db.create_engine(database_url, pool_size=4)
+    outbox = Outbox(messaging.outbox, naming, "playbook_engine")
+    return Deps(db.session_factory(engine), outbox, ScoringClient(scoring_target, LOCAL_CALLER_SECRET)), engine
+
+
+@pytest.fixture
+async def engines(database_url: str, naming: Naming, scoring_target: str) -> AsyncIterator[tuple[Deps, Deps]]:
+    settings = PlaybookEngineSettings(database_url=database_url)
+    (await prepare_database(settings, MIGRATIONS)).sync_engine.dispose()
+    first, e1 = await make_deps(database_url, naming, scoring_target)
+    second, e2 = await make_deps(database_url, naming, scoring_target)
+    yield first, second
+    for deps, engine in ((first, e1), (second, e2)):
+        await deps.scoring.close()
+        await engine.dispose()
+
+
+async def seed_org(deps: Deps, accounts: int, today: date) -> tuple[uuid.UUID, list[uuid.UUID]]:
+    org = uuid.uuid4()
+    rep = uuid.uuid4()
+    ids = [uuid.uuid4() for _ in range(accounts)]
+    async with deps.unit_of_work() as session:
+        await session.execute(sa.insert(orgs_rm).values(org_id=org, time_zone="UTC", reporting_currency="EUR",
+                                                        fx_rates={}))
+        await seed_defaults(session, org)
+        await session.execute(sa.insert(accounts_rm), [
+            {"account_id": a, "org_id": org, "name": f"Account {i}", "motion": ("high_touch", "mid_touch",
+             "tech_touch")[i % 3], "csm_id": None, "default_rep_id": rep, "rep_ids": [rep], "escalated": False,
+             "archived": False, "partition": partition_of(str(a))} for i, a in enumerate(ids)])
+    for i, account in enumerate(ids):
+        for vendor, days in (("Microsoft", 30 + i % 60), ("Microsoft", 30 + i % 60), ("Veeam", 200)):
+            await read_model_subscription(deps, org, account, vendor, today + timedelta(days=days))
+    return org, ids
+
+
+def subscription_event(org: uuid.UUID, account: uuid.UUID, vendor: str, renewal: date, previous: str = "",
+                       sub_id: str | None = None, revision: int = 1):  # type: ignore[no-untyped-def]
+    message = accounts_pb2.Subscription(
+        id=sub_id or str(uuid.uuid4()), account_id=str(account), vendor=vendor, product=f"{vendor} product",
+        renewal_date=renewal.isoformat(), lifecycle_stage="active", revision=revision,
+        arr=Money(amount="12000.00", currency="EUR"))
+    return new_event(event_type="subscription.updated" if previous else "subscription.created", org_id=str(org),
+                     aggregate_id=message.id, aggregate_version=revision, producer="account",
+                     payload=account_events.SubscriptionChanged(subscription=message, previous_renewal_date=previous))
+
+
+async def read_model_subscription(deps: Deps, org: uuid.UUID, account: uuid.UUID, vendor: str, renewal: date) -> None:
+    """Only the read model (the trigger on events is tested separately): what a sweep finds."""
+    async with deps.unit_of_work() as session:
+        await session.execute(sa.insert(subscriptions_rm).values(
+            subscription_id=uuid.uuid4(), org_id=org, account_id=account, vendor=vendor, vendor_key=vendor_key(vendor),
+            renewal_date=renewal, lifecycle_stage="active", arr_amount=12000, arr_currency="EUR"))
+
+
+async def count(deps: Deps, table: sa.Table, org: uuid.UUID) -> int:
+    async with deps.sessions() as session:
+        return int(await session.scalar(sa.select(sa.func.count()).select_from(table).where(table.c.org_id == org)) or 0)
+
+
+async def test_two_engines_sweeping_together_start_each_run_once(engines: tuple[Deps, Deps]) -> None:
+    first, second = engines
+    org, ids = await seed_org(first, 40, date.today())
+    started = await asyncio.gather(sweep_org(first, org), sweep_org(second, org), sweep_org(first, org))
+    # Each account's two co-termed Microsoft lines are one renewal in the window; Veeam (200 days) is not yet.
+    assert sum(started) == 40
+    assert await count(first, renewals, org) == 40 and await count(first, runs, org) == 40
+    assert await sweep_org(second, org) == 0
+    async with first.sessions() as session:
+        per_run = (await session.execute(sa.select(actions.c.run_id, sa.func.count()).where(
+            actions.c.org_id == org).group_by(actions.c.run_id))).all()
+        unprioritised = await session.scalar(sa.select(sa.func.count()).select_from(actions).where(
+            actions.c.org_id == org, actions.c.priority == 0))
+    assert len(per_run) == 40 and all(n >= 2 for _, n in per_run)
+    assert unprioritised == 0
+
+
+async def test_a_redelivered_subscription_event_starts_nothing_new(engines: tuple[Deps, Deps]) -> None:
+    deps, _ = engines
+    org, ids = await seed_org(deps, 1, date.today())
+    envelope = subscription_event(org, ids[0], "Cisco", date.today() + timedelta(days=45))
+    for _ in range(3):  # the consumer would drop the copies; the unique key holds even without it
+        async with deps.unit_of_work() as session:
+            await read_models.on_subscription(deps, session, envelope)
+    async with deps.sessions() as session:
+        cisco = await session.scalar(sa.select(sa.func.count()).select_from(renewals).where(
+            renewals.c.org_id == org, renewals.c.vendor_key == "cisco"))
+    assert cisco == 1
+
+
+async def test_a_rep_change_moves_open_actions(engines: tuple[Deps, Deps]) -> None:
+    deps, _ = engines
+    org, ids = await seed_org(deps, 1, date.today())
+    await sweep_org(deps, org)
+    async with deps.sessions() as session:
+        old_rep = await session.scalar(sa.select(accounts_rm.c.default_rep_id).where(accounts_rm.c.account_id == ids[0]))
+    new_rep = uuid.uuid4()
+    account = accounts_pb2.Account(id=str(ids[0]), org_id=str(org), name="Account 0", motion="high_touch",
+                                   rep_ids=[str(new_rep)], default_rep_id=str(new_rep), version=2)
+    envelope = new_event(event_type="account.reps_changed", org_id=str(org), aggregate_id=str(ids[0]),
+                         aggregate_version=2, producer="account", payload=account_events.AccountChanged(
+                             account=account, previous_rep_ids=[str(old_rep)], previous_default_rep_id=str(old_rep)))
+    async with deps.unit_of_work() as session:
+        await read_models.on_account(deps, session, envelope)
+    async with deps.sessions() as session:
+        assignees = set((await session.scalars(sa.select(actions.c.assignee_id).where(
+            actions.c.account_id == ids[0], actions.c.status == "open"))).all())
+    assert assignees == {new_rep}
