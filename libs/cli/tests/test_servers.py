@@ -13,6 +13,7 @@ from pathlib import Path
 import nats
 import psycopg
 import pytest
+
 from cadence_cli.servers import ServerError, ServerHandle, ensure_nats, ensure_postgres, is_local_host
 from cadence_cli.servers_common import port_answers
 from cadence_cli.servers_nats import find_binary

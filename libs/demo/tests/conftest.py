@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+
 from cadence_demo import Catalogue, PortfolioSpec, load_catalogue, write_portfolio
 from cadence_demo.readback import PortfolioRows, read_portfolio
 

@@ -8,10 +8,11 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from cadence.account.v1 import accounts_pb2 as pb
-from cadence.account.v1 import accounts_pb2_grpc
 from cadence_platform.caller import Caller
 from cadence_platform.grpc_client import caller_metadata, open_channel
+
+from cadence.account.v1 import accounts_pb2 as pb
+from cadence.account.v1 import accounts_pb2_grpc
 
 from cadence_cli.config import CliSettings
 

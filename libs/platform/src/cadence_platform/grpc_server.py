@@ -36,6 +36,12 @@ def current_caller() -> Caller:
     return _current_caller.get()
 
 
+def current_actor() -> str:
+    """The user behind the RPC being served, or "" outside an RPC and for system callers."""
+    caller = _current_caller.get(None)
+    return caller.user_id if caller is not None and not caller.is_system else ""
+
+
 async def _abort(context: grpc.aio.ServicerContext, error: DomainError) -> None:
     status = to_rpc_status(error)
     await context.abort(error.code, error.message, trailing_metadata=((STATUS_DETAILS_KEY, status.SerializeToString()),))

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from cadence.events.v1.envelope_pb2 import EventEnvelope
 from cadence_platform.events import Naming, new_event
+from cadence_platform.grpc_server import current_actor
 from cadence_platform.telemetry import current_trace_headers
 
 log = logging.getLogger(__name__)
@@ -90,6 +91,9 @@ class Outbox:
 
     async def add_envelopes(self, session: AsyncSession, envelopes: list[EventEnvelope]) -> None:
         headers = current_trace_headers()
+        actor = current_actor()
+        for envelope in envelopes:
+            envelope.actor_id = envelope.actor_id or actor
         await session.execute(
             sa.insert(self.table),
             [

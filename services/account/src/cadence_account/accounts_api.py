@@ -11,7 +11,7 @@ from cadence.account.v1 import accounts_pb2 as pb
 from cadence.account.v1 import accounts_pb2_grpc as pb_grpc
 from cadence.common.v1.common_pb2 import PageInfo
 
-from cadence_account.handlers import accounts, contacts, imports, subscriptions, techprofile
+from cadence_account.handlers import accounts, contacts, imports, subscriptions, techprofile, timeline
 from cadence_account.handlers.deps import Deps
 
 USERS = ("admin", "csm", "rep", "system")
@@ -118,6 +118,11 @@ class AccountServicer(pb_grpc.AccountServiceServicer):
         entries = [{f: getattr(e, f) for f in techprofile.ENTRY_FIELDS} for e in request.entries]
         return await techprofile.put_tech_profile(self.deps, caller=current_caller(), account_id=request.account_id,
                                                   entries=entries)
+
+    @allow(*USERS)
+    async def ListTimeline(self, request: pb.ListTimelineRequest, context: Any) -> pb.ListTimelineResponse:
+        items, cursor = await timeline.list_timeline(self.deps, caller=current_caller(), request=request)
+        return pb.ListTimelineResponse(items=items, page=PageInfo(next_cursor=cursor))
 
     @allow("admin", "system")
     async def ReassignUser(self, request: pb.ReassignUserRequest, context: Any) -> pb.ReassignUserResponse:

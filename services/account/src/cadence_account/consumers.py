@@ -10,12 +10,17 @@ from cadence_platform.events import AUDIT_RECORDED, STREAMS
 
 from cadence_account.handlers.audit import record_audit_event
 from cadence_account.handlers.renewal_outcomes import apply_renewal_outcome
+from cadence_account.handlers.timeline import record_event
 
 # Every service that publishes audit records has its own stream; one durable per stream.
 AUDITED_STREAMS = [name for name in STREAMS if name != "DLQ"]
 
 
 def register_consumers(ctx: ServiceContext) -> None:
+    ctx.add_consumer(Subscription(stream="ENGINE", durable="account-timeline-engine", event_types=(
+        "playbook.>", "action.>", "renewal.closed")), record_event)
+    ctx.add_consumer(Subscription(stream="ACCOUNT", durable="account-timeline-account", event_types=(
+        "account.>", "techprofile.>", "escalation.>", "subscription.updated")), record_event)
     ctx.add_consumer(Subscription(stream="ENGINE", durable="account-renewal-outcomes", event_types=("renewal.closed",)),
                      partial(apply_renewal_outcome, ctx.outbox))
     for stream in AUDITED_STREAMS:

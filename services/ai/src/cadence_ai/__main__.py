@@ -11,8 +11,8 @@ from pathlib import Path
 
 from cadence_platform.bootstrap import start_service
 
-from cadence_ai.settings import AiSettings
 from cadence_ai.adapters.tables import messaging
+from cadence_ai.settings import AiSettings
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from cadence_platform.bootstrap import start_service
 
-from cadence_crm_writeback.settings import CrmWritebackSettings
 from cadence_crm_writeback.adapters.tables import messaging
+from cadence_crm_writeback.settings import CrmWritebackSettings
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 

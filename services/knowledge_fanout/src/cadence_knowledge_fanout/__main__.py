@@ -11,8 +11,8 @@ from pathlib import Path
 
 from cadence_platform.bootstrap import start_service
 
-from cadence_knowledge_fanout.settings import KnowledgeFanoutSettings
 from cadence_knowledge_fanout.adapters.tables import messaging
+from cadence_knowledge_fanout.settings import KnowledgeFanoutSettings
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 

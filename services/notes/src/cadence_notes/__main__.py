@@ -11,8 +11,8 @@ from pathlib import Path
 
 from cadence_platform.bootstrap import start_service
 
-from cadence_notes.settings import NotesSettings
 from cadence_notes.adapters.tables import messaging
+from cadence_notes.settings import NotesSettings
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 

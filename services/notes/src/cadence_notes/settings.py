@@ -1,6 +1,5 @@
-from pydantic_settings import SettingsConfigDict
-
 from cadence_platform.settings import DEFAULT_DATABASE_URL, DatabaseServiceSettings, service_field
+from pydantic_settings import SettingsConfigDict
 
 
 class NotesSettings(DatabaseServiceSettings):

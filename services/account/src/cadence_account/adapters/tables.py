@@ -167,3 +167,17 @@ jobs = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now()),
     sa.Column("finished_at", sa.DateTime(timezone=True)),
 )
+
+timeline = sa.Table(
+    "timeline", metadata,
+    sa.Column("id", pg.UUID(as_uuid=True), primary_key=True),
+    sa.Column("org_id", pg.UUID(as_uuid=True), nullable=False),
+    sa.Column("account_id", pg.UUID(as_uuid=True), nullable=False),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("actor_id", sa.Text, nullable=False, server_default=""),
+    sa.Column("summary", sa.Text, nullable=False),
+    sa.Column("details", pg.JSONB, nullable=False, server_default="{}"),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("subject_id", sa.Text, nullable=False, server_default=""),
+)

@@ -104,7 +104,7 @@ async def close_renewal(deps: Deps, session: AsyncSession, ctx: OrgContext, rene
         await session.execute(sa.update(runs).where(runs.c.id == renewal["run_id"]).values(
             status="closed", closed_at=now))
         await deps.outbox.add(session, event_type="playbook.closed", org_id=ctx.org_id,
-                              aggregate_id=str(renewal["id"]), aggregate_version=renewal["version"],
+                              aggregate_id=str(renewal["run_id"]), aggregate_version=2,
                               partition_key=str(renewal["account_id"]),
                               payload=events.PlaybookClosed(renewal=message, run_id=str(renewal["run_id"]),
                                                             reason=reason))

@@ -100,8 +100,9 @@ async def _start_run(deps: Deps, session: AsyncSession, ctx: OrgContext, account
             playbook_version=versions.get(chosen.id, 1), status="open"))
         action_rows = await create_actions(deps, session, ctx, account, renewal, run_id, chosen, key.renewal_date)
     page = Page({account["account_id"]: account}, {renewal["id"]: renewal}, _current(action_rows))
+    # The run is its own aggregate (started = 1, closed = 2); the renewal's version belongs to renewal.*.
     await deps.outbox.add(
-        session, event_type="playbook.started", org_id=ctx.org_id, aggregate_id=str(renewal["id"]),
+        session, event_type="playbook.started", org_id=ctx.org_id, aggregate_id=str(run_id or renewal["id"]),
         aggregate_version=1, partition_key=str(account["account_id"]),
         payload=events.PlaybookStarted(
             renewal=renewal_pb(renewal, account, ctx.today, currency=ctx.reporting_currency,

@@ -132,6 +132,11 @@ class AccountServiceStub:
                 request_serializer=cadence_dot_account_dot_v1_dot_accounts__pb2.PutTechProfileRequest.SerializeToString,
                 response_deserializer=cadence_dot_account_dot_v1_dot_accounts__pb2.TechProfile.FromString,
                 _registered_method=True)
+        self.ListTimeline = channel.unary_unary(
+                '/cadence.account.v1.AccountService/ListTimeline',
+                request_serializer=cadence_dot_account_dot_v1_dot_accounts__pb2.ListTimelineRequest.SerializeToString,
+                response_deserializer=cadence_dot_account_dot_v1_dot_accounts__pb2.ListTimelineResponse.FromString,
+                _registered_method=True)
         self.ReassignUser = channel.unary_unary(
                 '/cadence.account.v1.AccountService/ReassignUser',
                 request_serializer=cadence_dot_account_dot_v1_dot_accounts__pb2.ReassignUserRequest.SerializeToString,
@@ -269,6 +274,13 @@ class AccountServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListTimeline(self, request, context):
+        """Everything that happened on an account, newest first (a read model fed by every service's events).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ReassignUser(self, request, context):
         """An admin hands a leaving user's accounts (as rep, default rep or CSM owner) to another user.
         """
@@ -386,6 +398,11 @@ def add_AccountServiceServicer_to_server(servicer, server):
                     servicer.PutTechProfile,
                     request_deserializer=cadence_dot_account_dot_v1_dot_accounts__pb2.PutTechProfileRequest.FromString,
                     response_serializer=cadence_dot_account_dot_v1_dot_accounts__pb2.TechProfile.SerializeToString,
+            ),
+            'ListTimeline': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListTimeline,
+                    request_deserializer=cadence_dot_account_dot_v1_dot_accounts__pb2.ListTimelineRequest.FromString,
+                    response_serializer=cadence_dot_account_dot_v1_dot_accounts__pb2.ListTimelineResponse.SerializeToString,
             ),
             'ReassignUser': grpc.unary_unary_rpc_method_handler(
                     servicer.ReassignUser,
@@ -919,6 +936,33 @@ class AccountService:
             '/cadence.account.v1.AccountService/PutTechProfile',
             cadence_dot_account_dot_v1_dot_accounts__pb2.PutTechProfileRequest.SerializeToString,
             cadence_dot_account_dot_v1_dot_accounts__pb2.TechProfile.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListTimeline(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/cadence.account.v1.AccountService/ListTimeline',
+            cadence_dot_account_dot_v1_dot_accounts__pb2.ListTimelineRequest.SerializeToString,
+            cadence_dot_account_dot_v1_dot_accounts__pb2.ListTimelineResponse.FromString,
             options,
             channel_credentials,
             insecure,

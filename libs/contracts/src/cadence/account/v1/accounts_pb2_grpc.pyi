@@ -55,6 +55,8 @@ class AccountServiceStub:
     UpdateSubscription: _grpc.UnaryUnaryMultiCallable[_accounts_pb2.UpdateSubscriptionRequest, _accounts_pb2.Subscription]
     GetTechProfile: _grpc.UnaryUnaryMultiCallable[_accounts_pb2.GetAccountRequest, _accounts_pb2.TechProfile]
     PutTechProfile: _grpc.UnaryUnaryMultiCallable[_accounts_pb2.PutTechProfileRequest, _accounts_pb2.TechProfile]
+    ListTimeline: _grpc.UnaryUnaryMultiCallable[_accounts_pb2.ListTimelineRequest, _accounts_pb2.ListTimelineResponse]
+    """Everything that happened on an account, newest first (a read model fed by every service's events)."""
     ReassignUser: _grpc.UnaryUnaryMultiCallable[_accounts_pb2.ReassignUserRequest, _accounts_pb2.ReassignUserResponse]
     """An admin hands a leaving user's accounts (as rep, default rep or CSM owner) to another user."""
     StartImport: _grpc.UnaryUnaryMultiCallable[_accounts_pb2.StartImportRequest, _accounts_pb2.Job]
@@ -88,6 +90,8 @@ class AccountServiceAsyncStub(AccountServiceStub):
     UpdateSubscription: _aio.UnaryUnaryMultiCallable[_accounts_pb2.UpdateSubscriptionRequest, _accounts_pb2.Subscription]  # type: ignore[assignment]
     GetTechProfile: _aio.UnaryUnaryMultiCallable[_accounts_pb2.GetAccountRequest, _accounts_pb2.TechProfile]  # type: ignore[assignment]
     PutTechProfile: _aio.UnaryUnaryMultiCallable[_accounts_pb2.PutTechProfileRequest, _accounts_pb2.TechProfile]  # type: ignore[assignment]
+    ListTimeline: _aio.UnaryUnaryMultiCallable[_accounts_pb2.ListTimelineRequest, _accounts_pb2.ListTimelineResponse]  # type: ignore[assignment]
+    """Everything that happened on an account, newest first (a read model fed by every service's events)."""
     ReassignUser: _aio.UnaryUnaryMultiCallable[_accounts_pb2.ReassignUserRequest, _accounts_pb2.ReassignUserResponse]  # type: ignore[assignment]
     """An admin hands a leaving user's accounts (as rep, default rep or CSM owner) to another user."""
     StartImport: _aio.UnaryUnaryMultiCallable[_accounts_pb2.StartImportRequest, _accounts_pb2.Job]  # type: ignore[assignment]
@@ -232,6 +236,14 @@ class AccountServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _accounts_pb2.PutTechProfileRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_accounts_pb2.TechProfile, _abc.Awaitable[_accounts_pb2.TechProfile]]: ...
+
+    @_abc_1.abstractmethod
+    def ListTimeline(
+        self,
+        request: _accounts_pb2.ListTimelineRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_accounts_pb2.ListTimelineResponse, _abc.Awaitable[_accounts_pb2.ListTimelineResponse]]:
+        """Everything that happened on an account, newest first (a read model fed by every service's events)."""
 
     @_abc_1.abstractmethod
     def ReassignUser(

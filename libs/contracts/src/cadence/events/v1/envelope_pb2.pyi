@@ -36,6 +36,7 @@ class EventEnvelope(_message.Message):
     PAYLOAD_FIELD_NUMBER: _builtins.int
     PARTITION_FIELD_NUMBER: _builtins.int
     PRODUCER_FIELD_NUMBER: _builtins.int
+    ACTOR_ID_FIELD_NUMBER: _builtins.int
     event_id: _builtins.str
     """UUID"""
     type: _builtins.str
@@ -49,6 +50,8 @@ class EventEnvelope(_message.Message):
     """hash of the account id, for per-account order"""
     producer: _builtins.str
     """the service that wrote it"""
+    actor_id: _builtins.str
+    """the user whose request caused it; empty for background work"""
     @_builtins.property
     def occurred_at(self) -> _timestamp_pb2.Timestamp: ...
     @_builtins.property
@@ -67,10 +70,11 @@ class EventEnvelope(_message.Message):
         payload: _any_pb2.Any | None = ...,
         partition: _builtins.int = ...,
         producer: _builtins.str = ...,
+        actor_id: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["occurred_at", b"occurred_at", "payload", b"payload"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["aggregate_id", b"aggregate_id", "aggregate_version", b"aggregate_version", "event_id", b"event_id", "occurred_at", b"occurred_at", "org_id", b"org_id", "partition", b"partition", "payload", b"payload", "producer", b"producer", "type", b"type"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["actor_id", b"actor_id", "aggregate_id", b"aggregate_id", "aggregate_version", b"aggregate_version", "event_id", b"event_id", "occurred_at", b"occurred_at", "org_id", b"org_id", "partition", b"partition", "payload", b"payload", "producer", b"producer", "type", b"type"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
