@@ -7,8 +7,9 @@ from cadence_account.domain.timeline import entries_for
 
 
 def action(**fields: object) -> engine_pb2.Action:
-    return engine_pb2.Action(id="a1", account_id="acc", title="Call the champion", kind="call",
-                             due_date="2027-01-10", **fields)  # type: ignore[arg-type]
+    defaults = {"id": "a1", "account_id": "acc", "title": "Call the champion", "kind": "call",
+                "due_date": "2027-01-10"}
+    return engine_pb2.Action(**{**defaults, **fields})  # type: ignore[arg-type]
 
 
 def test_a_completed_action_carries_its_outcome_and_who() -> None:
