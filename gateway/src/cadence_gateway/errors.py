@@ -9,14 +9,13 @@ import logging
 from typing import Any
 
 import grpc
+from cadence_platform.errors import field_errors_of
+from cadence_platform.grpc_server import STATUS_DETAILS_KEY
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from google.rpc import status_pb2
 from starlette.exceptions import HTTPException as StarletteHTTPException
-
-from cadence_platform.errors import field_errors_of
-from cadence_platform.grpc_server import STATUS_DETAILS_KEY
 
 log = logging.getLogger(__name__)
 

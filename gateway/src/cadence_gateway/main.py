@@ -14,6 +14,7 @@ from cadence_gateway.errors import install_error_handlers
 from cadence_gateway.ratelimit import SlidingWindowLimiter
 from cadence_gateway.routes import (
     accounts,
+    actions,
     api_tokens,
     audit,
     auth,
@@ -23,7 +24,10 @@ from cadence_gateway.routes import (
     jobs,
     me,
     org,
+    playbooks,
+    renewals,
     subscriptions,
+    timeline,
     users,
 )
 from cadence_gateway.settings import GatewaySettings
@@ -47,7 +51,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.state.login_limiter = SlidingWindowLimiter(settings.login_attempts_per_window, settings.login_window_seconds)
     install_error_handlers(app)
     app.include_router(health.router)
-    for module in (auth, me, users, api_tokens, org, audit, accounts, contacts, subscriptions, imports, jobs):
+    for module in (auth, me, users, api_tokens, org, audit, accounts, contacts, subscriptions, imports, jobs,
+                   actions, renewals, playbooks, timeline):
         app.include_router(module.router, prefix=API_PREFIX)
     FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz")
     return app

@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
-from fastapi import Depends, Request
-
 from cadence_platform.caller import Caller, Role
+from fastapi import Depends, Request
 
 from cadence_gateway.deps import READ_METHODS, CallerDep
 from cadence_gateway.errors import ApiError

@@ -10,13 +10,13 @@ import io
 from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 
+from cadence_platform.caller import Caller
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from cadence.account.v1 import accounts_pb2 as pb
 from cadence.common.v1.common_pb2 import PageRequest
-from cadence_platform.caller import Caller
 
 from cadence_gateway.account_views import CSV_COLUMNS, account_csv_row, account_view, tech_profile_view
 from cadence_gateway.clients import Services

@@ -5,8 +5,10 @@ from typing import Any, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
+from cadence.account.v1 import accounts_pb2
 from cadence.account.v1 import identity_pb2 as pb
 from cadence.common.v1.common_pb2 import PageRequest
+from cadence.engine.v1 import engine_pb2
 
 from cadence_gateway.deps import ServicesDep
 from cadence_gateway.permissions import Admin
@@ -28,6 +30,10 @@ class UserPatch(BaseModel):
     role: RoleName | None = None
     active: bool | None = None
     password: str | None = Field(None, max_length=1024, description="an admin's password reset")
+
+
+class ReassignIn(BaseModel):
+    to_user_id: str = Field(min_length=1, max_length=64, description="the user who takes over")
 
 
 @router.get("/users")
@@ -63,3 +69,18 @@ async def update_user(user_id: str, body: UserPatch, caller: Admin, services: Se
         if value is not None:
             setattr(request, name, value)
     return user_view(await services.identity.UpdateUser(request, metadata=services.md(caller)))
+
+
+@router.post("/users/{user_id}/reassign")
+async def reassign_user(user_id: str, body: ReassignIn, caller: Admin, services: ServicesDep) -> dict[str, int]:
+    """Hand a leaving user's accounts, then their open actions, to another user.
+
+    Both moves are idempotent, so after a failure (503) the same request can simply be sent again.
+    """
+    accounts = await services.accounts.ReassignUser(
+        accounts_pb2.ReassignUserRequest(from_user_id=user_id, to_user_id=body.to_user_id),
+        metadata=services.md(caller))
+    actions = await services.engine.ReassignUser(
+        engine_pb2.ReassignUserRequest(from_user_id=user_id, to_user_id=body.to_user_id),
+        metadata=services.md(caller))
+    return {"accounts_moved": accounts.accounts_moved, "actions_moved": actions.actions_moved}

@@ -45,6 +45,12 @@ class Subscription:
     max_deliver: int = 5
     ack_wait_seconds: float = 30.0
 
+    def wants(self, event_type: str) -> bool:
+        """Whether an event type is one this subscription asked for ("account.>" = the account family)."""
+        # "audit.recorded.>" filters the per-producer audit subjects; their type is "audit.recorded".
+        return any(event_type == t or (t.endswith(".>") and (event_type.startswith(t[:-1]) or event_type == t[:-2]))
+                   for t in self.event_types)
+
 
 class EventConsumer:
     def __init__(
@@ -96,6 +102,11 @@ class EventConsumer:
             envelope.ParseFromString(msg.data)
         except Exception as exc:
             await self.park(msg, f"not an EventEnvelope: {exc}")
+            return
+        if not self.sub.wants(envelope.type):
+            # Servers before 2.10 ignore a consumer's multiple filter subjects and deliver the whole
+            # stream; what this consumer did not ask for is acknowledged and left alone.
+            await msg.ack()
             return
         with tracer.start_as_current_span(
             f"consume {envelope.type}", context=context_from_headers(msg.headers),

@@ -48,3 +48,13 @@ def test_envelope_carries_its_payload_and_a_stable_partition() -> None:
     assert unpack(envelope, AuditRecorded).action == "x"  # type: ignore[attr-defined]
     assert envelope.partition == partition_of("acct-1") == partition_of("acct-1")
     assert 0 <= envelope.partition < 16
+
+
+def test_a_subscription_wants_only_what_it_named() -> None:
+    from cadence_platform.consumer import Subscription
+
+    sub = Subscription(stream="ACCOUNT", durable="d", event_types=("account.>", "subscription.created"))
+    assert sub.wants("account.created") and sub.wants("account.motion_changed")
+    assert sub.wants("subscription.created") and not sub.wants("subscription.updated")
+    assert not sub.wants("accounting.x") and not sub.wants("org.created")
+    assert Subscription(stream="ACCOUNT", durable="a", event_types=("audit.recorded.>",)).wants("audit.recorded")

@@ -176,6 +176,7 @@ async def update_action(deps: Deps, *, caller: Caller, request: pb.UpdateActionR
         change = "reassigned" if "assignee_id" in values else "rescheduled"
         if "due_date" in values:
             await closing.rescore_run(deps, session, ctx, row)
+            row = await action_in_scope(session, caller, request.id)
         return await publish(deps, session, ctx, row, change, previous)
 
 

@@ -25,11 +25,10 @@ Row = dict[str, Any]
 
 
 async def rescore_run(deps: Deps, session: AsyncSession, ctx: OrgContext, row: Row) -> None:
-    """Re-prioritise the run's live actions (its current step may have moved)."""
-    if row["run_id"] is None:
-        return
+    """Re-prioritise the run's live actions (its current step may have moved), or an ad-hoc action alone."""
+    same = actions.c.run_id == row["run_id"] if row["run_id"] is not None else actions.c.id == row["id"]
     live = [dict(r) for r in (await session.execute(sa.select(actions).where(
-        actions.c.run_id == row["run_id"], actions.c.status.in_(LIVE)).with_for_update())).mappings()]
+        same, actions.c.status.in_(LIVE)).with_for_update())).mappings()]
     if not live:
         return
     page = await load_page(session, live)
