@@ -6,6 +6,7 @@ import uuid
 import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from google.protobuf import any_pb2
 from google.protobuf.message import Message
@@ -88,7 +89,10 @@ def new_event(
     return envelope
 
 
-def unpack(envelope: EventEnvelope, message_type: type[Message]) -> Message:
+M = TypeVar("M", bound=Message)
+
+
+def unpack(envelope: EventEnvelope, message_type: type[M]) -> M:
     message = message_type()
     if not envelope.payload.Unpack(message):
         raise ValueError(f"event {envelope.event_id} of type {envelope.type} does not hold {message_type.__name__}")

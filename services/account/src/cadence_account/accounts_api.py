@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cadence_platform.access import allow
+from cadence_platform.caller import ROLES
 from cadence_platform.grpc_server import current_caller
 
 from cadence.account.v1 import accounts_pb2 as pb
@@ -14,7 +15,7 @@ from cadence.common.v1.common_pb2 import PageInfo
 from cadence_account.handlers import accounts, contacts, imports, subscriptions, techprofile, timeline
 from cadence_account.handlers.deps import Deps
 
-USERS = ("admin", "csm", "rep", "system")
+USERS = ROLES  # every user role and system callers; the handlers narrow by scope
 
 
 def _set_fields(message: Any, names: tuple[str, ...]) -> dict[str, Any]:

@@ -9,13 +9,14 @@ from cadence.common.v1.common_pb2 import PageInfo
 from cadence.engine.v1 import engine_pb2 as pb
 from cadence.engine.v1 import engine_pb2_grpc as pb_grpc
 from cadence_platform.access import allow
+from cadence_platform.caller import ROLES
 from cadence_platform.grpc_server import current_caller
 
 from cadence_playbook_engine.handlers import actions, playbooks, renewals
 from cadence_playbook_engine.handlers.deps import Deps
 from cadence_playbook_engine.sweep import sweep_org
 
-USERS = ("admin", "csm", "rep", "system")
+USERS = ROLES  # every user role and system callers; the handlers narrow by scope
 
 
 class PlaybookEngineServicer(pb_grpc.PlaybookEngineServiceServicer):
