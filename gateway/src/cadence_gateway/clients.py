@@ -7,6 +7,7 @@ import time
 import grpc
 
 from cadence.account.v1 import accounts_pb2_grpc, identity_pb2_grpc
+from cadence.crm.v1 import crm_pb2_grpc
 from cadence.engine.v1 import engine_pb2_grpc
 from cadence_platform.caller import Caller
 from cadence_platform.grpc_client import caller_metadata, open_channel
@@ -25,6 +26,7 @@ class Services:
         self.identity = identity_pb2_grpc.IdentityServiceStub(self.channels["account"])
         self.accounts = accounts_pb2_grpc.AccountServiceStub(self.channels["account"])
         self.engine = engine_pb2_grpc.PlaybookEngineServiceStub(self.channels["playbook_engine"])
+        self.crm = crm_pb2_grpc.CrmWritebackServiceStub(self.channels["crm_writeback"])
 
     def md(self, caller: Caller) -> tuple[tuple[str, str], ...]:
         expires = min(caller.expires_at, int(time.time()) + CALLER_TTL_SECONDS)

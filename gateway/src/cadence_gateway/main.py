@@ -19,6 +19,7 @@ from cadence_gateway.routes import (
     audit,
     auth,
     contacts,
+    crm,
     health,
     imports,
     jobs,
@@ -52,7 +53,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(health.router)
     for module in (auth, me, users, api_tokens, org, audit, accounts, contacts, subscriptions, imports, jobs,
-                   actions, renewals, playbooks, timeline):
+                   actions, renewals, playbooks, timeline, crm):
         app.include_router(module.router, prefix=API_PREFIX)
     FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz")
     return app

@@ -135,6 +135,8 @@ def up() -> int:
             print(describe(job).splitlines()[0], file=sys.stderr)
             if job.state != "succeeded":
                 raise RuntimeError("the demo portfolio did not import:\n" + describe(job))
+        prefix = os.environ.get("CADENCE_NATS_PREFIX", "cadence")
+        asyncio.run(wait_for_consumers(settings.nats_url, prefix, [("ACCOUNT", "engine-accounts")], 300))
         print(banner(stack, org.name, logins), flush=True)
         while not stop_requested:
             if any(p.poll() is not None for p in stack.processes.values()):
@@ -149,3 +151,34 @@ def up() -> int:
     finally:
         print("stopping Cadence…", file=sys.stderr)
         stack.stop()
+
+
+async def wait_for_consumers(nats_url: str, prefix: str, durables: list[tuple[str, str]], timeout: float) -> bool:
+    """Wait until these durable consumers have nothing pending (e.g. the engine has seen the demo import)."""
+    import nats
+
+    from cadence_platform.events import Naming
+
+    naming = Naming(prefix)
+    nc = await nats.connect(nats_url)
+    try:
+        js = nc.jetstream()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            pending = 0
+            for stream, durable in durables:
+                try:
+                    info = await js.consumer_info(naming.stream(stream), durable)
+                except Exception:  # not created yet: the service is still starting
+                    pending += 1
+                    continue
+                pending += info.num_pending + info.num_ack_pending
+            if pending == 0:
+                return True
+            print(f"\r  the engine is starting playbook runs: {pending} events to go   ", end="", file=sys.stderr,
+                  flush=True)
+            await asyncio.sleep(1.0)
+        return False
+    finally:
+        print(file=sys.stderr)
+        await nc.close()

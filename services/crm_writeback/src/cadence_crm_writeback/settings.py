@@ -1,5 +1,7 @@
-from cadence_platform.settings import DEFAULT_DATABASE_URL, DatabaseServiceSettings, service_field
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
+
+from cadence_platform.settings import DEFAULT_DATABASE_URL, DatabaseServiceSettings, service_field, shared
 
 
 class CrmWritebackSettings(DatabaseServiceSettings):
@@ -9,3 +11,5 @@ class CrmWritebackSettings(DatabaseServiceSettings):
     database_url: str = service_field("CRM_WRITEBACK", "DATABASE_URL", DEFAULT_DATABASE_URL)  # type: ignore[assignment]
     database_schema: str = "crm_writeback"
     grpc_port: int = 50057
+    # Where people open Cadence: each activity links back to its account and action there.
+    public_url: str = Field("http://127.0.0.1:8080", validation_alias=shared("PUBLIC_URL"))

@@ -155,8 +155,14 @@ async def on_subscription(deps: Deps, session: AsyncSession, envelope: EventEnve
               "arr_currency": s.arr.currency if s.HasField("arr") else ""}
     await session.execute(pg_insert(subscriptions_rm).values(subscription_id=uuid.UUID(s.id), **values)
                           .on_conflict_do_update(index_elements=[subscriptions_rm.c.subscription_id], set_=values))
+    # A line co-termed with an open renewal joins it (a run is never started twice for one key).
+    await session.execute(sa.update(renewals).where(
+        renewals.c.account_id == values["account_id"], renewals.c.vendor_key == values["vendor_key"],
+        renewals.c.renewal_date == values["renewal_date"], renewals.c.status == "open",
+        ~renewals.c.subscription_ids.any(uuid.UUID(s.id)),
+    ).values(subscription_ids=sa.func.array_append(renewals.c.subscription_ids, uuid.UUID(s.id))))
     ctx = await org_context(session, envelope.org_id)
-    previous = change.previous_renewal_date  # type: ignore[attr-defined]
+    previous = change.previous_renewal_date
     if previous and previous != s.renewal_date:
         await _move_renewal(deps, session, ctx, uuid.UUID(s.id), date.fromisoformat(previous), values["renewal_date"])
     await start_runs_for_account(deps, session, ctx, values["account_id"])
