@@ -120,3 +120,23 @@ def test_a_file_with_errors_imports_nothing_and_says_everything(admin: httpx.Cli
     assert job["state"] == "failed"
     assert {(e["row"], e["column"]) for e in job["errors"]} == {(3, "renewal_date"), (3, "arr_currency")}
     assert by_external(admin) == {}
+
+
+async def test_the_cli_streams_files_in_chunks(e2e: E2E, tmp_path: Path) -> None:
+    from datetime import date
+
+    from cadence_cli import imports as cli_imports
+    from cadence_demo import PortfolioSpec, load_catalogue, write_portfolio
+
+    org_id, email = await e2e.new_org("stream")
+    files = write_portfolio(PortfolioSpec(accounts=400, today=date.today()), load_catalogue(tmp_path / "none"), tmp_path)
+    cli_imports.CHUNK_BYTES = 64 * 1024  # several chunks per file even at this size
+    job = await cli_imports.run_import(e2e.settings, org_id, [files.subscriptions_path, files.contacts_path,
+                                                               files.tech_profile_path], format="template",
+                                       progress=False)
+    assert job.state == "succeeded", [e.reason for e in job.errors][:5]
+    result = json.loads(job.result_json)
+    assert result["accounts"]["created"] == 400 and result["subscriptions"]["created"] == files.subscriptions
+    assert result["contacts"]["created"] == files.contacts
+    admin = e2e.login(email)
+    assert len(admin.get("/accounts", params={"limit": 500}).json()["items"]) == 400

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
 
@@ -19,15 +20,34 @@ from cadence_cli.config import CliSettings
 POLL_SECONDS = 0.5
 
 
+CHUNK_BYTES = 1 << 20
+
+
+async def _upload(paths: list[Path], spec: pb.ImportSpec, progress: bool) -> AsyncIterator[pb.ImportUpload]:
+    """The spec, then each file in 1 MiB chunks read as they go (a file never sits whole in memory)."""
+    yield pb.ImportUpload(spec=spec)
+    total = sum(p.stat().st_size for p in paths)
+    sent = 0
+    for index, path in enumerate(paths):
+        with path.open("rb") as handle:
+            while chunk := handle.read(CHUNK_BYTES):
+                sent += len(chunk)
+                if progress:
+                    print(f"\r  uploading {sent / 2**20:.0f}/{total / 2**20:.0f} MiB", end="", file=sys.stderr,
+                          flush=True)
+                yield pb.ImportUpload(chunk=pb.ImportChunk(file_index=index, data=chunk))
+    if progress:
+        print(file=sys.stderr)
+
+
 async def run_import(settings: CliSettings, org_id: str, paths: list[Path], *, format: str, locale: str = "",
                      date_format: str = "", mapping: str = "", progress: bool = True) -> pb.Job:
-    files = [pb.ImportFile(name=p.name, data=p.read_bytes()) for p in paths]
+    spec = pb.ImportSpec(format=format, locale=locale, date_format=date_format, mapping_json=mapping,
+                         file_names=[p.name for p in paths])
     md = caller_metadata(Caller.system(org_id, ttl_seconds=3600), settings.caller_secret.get_secret_value())
-    async with open_channel(settings.account_target, deadline_seconds=600) as channel:
+    async with open_channel(settings.account_target, deadline_seconds=3600) as channel:
         stub = accounts_pb2_grpc.AccountServiceStub(channel)
-        job = await stub.StartImport(pb.StartImportRequest(files=files, format=format, locale=locale,
-                                                           date_format=date_format, mapping_json=mapping),
-                                     metadata=md, wait_for_ready=True)
+        job = await stub.UploadImport(_upload(paths, spec, progress), metadata=md, wait_for_ready=True)
         while job.state in ("queued", "running"):
             await asyncio.sleep(POLL_SECONDS)
             job = await stub.GetJob(pb.GetJobRequest(id=job.id), metadata=md)

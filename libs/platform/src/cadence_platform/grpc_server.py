@@ -91,13 +91,22 @@ class CallerInterceptor(grpc.aio.ServerInterceptor):
             log.warning("refused caller", extra={"method": method, "reason": str(error)})
             return _refuse(str(error))
         handler = await continuation(handler_call_details)
-        if handler is None or handler.unary_unary is None:
+        if handler is None:
             return handler
-        return grpc.unary_unary_rpc_method_handler(
-            _wrap_unary(handler.unary_unary, caller),
-            request_deserializer=handler.request_deserializer,
-            response_serializer=handler.response_serializer,
-        )
+        if handler.unary_unary is not None:
+            return grpc.unary_unary_rpc_method_handler(
+                _wrap_unary(handler.unary_unary, caller),
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            )
+        if handler.stream_unary is not None:  # uploads: the request is an async iterator
+            return grpc.stream_unary_rpc_method_handler(
+                _wrap_unary(handler.stream_unary, caller),
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            )
+        # No server-streaming RPCs exist; refuse rather than serve one without the caller set.
+        return _refuse("streaming responses are not served")
 
 
 class ServiceRunner:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
 from cadence_platform.access import allow
@@ -134,6 +135,10 @@ class AccountServicer(pb_grpc.AccountServiceServicer):
     @allow("admin", "system")
     async def StartImport(self, request: pb.StartImportRequest, context: Any) -> pb.Job:
         return await imports.start_import(self.deps, caller=current_caller(), request=request)
+
+    @allow("admin", "system")
+    async def UploadImport(self, request_iterator: AsyncIterator[pb.ImportUpload], context: Any) -> pb.Job:
+        return await imports.upload_import(self.deps, caller=current_caller(), parts=request_iterator)
 
     @allow(*USERS)
     async def GetJob(self, request: pb.GetJobRequest, context: Any) -> pb.Job:

@@ -1225,6 +1225,92 @@ class GetJobRequest(_message.Message):
 Global___GetJobRequest: _TypeAlias = GetJobRequest  # noqa: Y015
 
 @_typing.final
+class ImportSpec(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    FORMAT_FIELD_NUMBER: _builtins.int
+    LOCALE_FIELD_NUMBER: _builtins.int
+    DATE_FORMAT_FIELD_NUMBER: _builtins.int
+    MAPPING_JSON_FIELD_NUMBER: _builtins.int
+    FILE_NAMES_FIELD_NUMBER: _builtins.int
+    format: _builtins.str
+    locale: _builtins.str
+    date_format: _builtins.str
+    mapping_json: _builtins.str
+    @_builtins.property
+    def file_names(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """chunks name a file by its index here"""
+
+    def __init__(
+        self,
+        *,
+        format: _builtins.str = ...,
+        locale: _builtins.str = ...,
+        date_format: _builtins.str = ...,
+        mapping_json: _builtins.str = ...,
+        file_names: _abc.Iterable[_builtins.str] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["date_format", b"date_format", "file_names", b"file_names", "format", b"format", "locale", b"locale", "mapping_json", b"mapping_json"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ImportSpec: _TypeAlias = ImportSpec  # noqa: Y015
+
+@_typing.final
+class ImportChunk(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    FILE_INDEX_FIELD_NUMBER: _builtins.int
+    DATA_FIELD_NUMBER: _builtins.int
+    file_index: _builtins.int
+    data: _builtins.bytes
+    def __init__(
+        self,
+        *,
+        file_index: _builtins.int = ...,
+        data: _builtins.bytes = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["data", b"data", "file_index", b"file_index"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ImportChunk: _TypeAlias = ImportChunk  # noqa: Y015
+
+@_typing.final
+class ImportUpload(_message.Message):
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SPEC_FIELD_NUMBER: _builtins.int
+    CHUNK_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def spec(self) -> Global___ImportSpec:
+        """first message"""
+
+    @_builtins.property
+    def chunk(self) -> Global___ImportChunk:
+        """then the files' bytes, in order per file"""
+
+    def __init__(
+        self,
+        *,
+        spec: Global___ImportSpec | None = ...,
+        chunk: Global___ImportChunk | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["chunk", b"chunk", "part", b"part", "spec", b"spec"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["chunk", b"chunk", "part", b"part", "spec", b"spec"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    _WhichOneofReturnType_part: _TypeAlias = _typing.Literal["spec", "chunk"]  # noqa: Y015
+    _WhichOneofArgType_part: _TypeAlias = _typing.Literal["part", b"part"]  # noqa: Y015
+    def WhichOneof(self, oneof_group: _WhichOneofArgType_part) -> _WhichOneofReturnType_part | None: ...
+
+Global___ImportUpload: _TypeAlias = ImportUpload  # noqa: Y015
+
+@_typing.final
 class ReassignUserRequest(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 

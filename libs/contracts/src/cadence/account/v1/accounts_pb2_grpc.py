@@ -147,6 +147,11 @@ class AccountServiceStub:
                 request_serializer=cadence_dot_account_dot_v1_dot_accounts__pb2.StartImportRequest.SerializeToString,
                 response_deserializer=cadence_dot_account_dot_v1_dot_accounts__pb2.Job.FromString,
                 _registered_method=True)
+        self.UploadImport = channel.stream_unary(
+                '/cadence.account.v1.AccountService/UploadImport',
+                request_serializer=cadence_dot_account_dot_v1_dot_accounts__pb2.ImportUpload.SerializeToString,
+                response_deserializer=cadence_dot_account_dot_v1_dot_accounts__pb2.Job.FromString,
+                _registered_method=True)
         self.GetJob = channel.unary_unary(
                 '/cadence.account.v1.AccountService/GetJob',
                 request_serializer=cadence_dot_account_dot_v1_dot_accounts__pb2.GetJobRequest.SerializeToString,
@@ -295,6 +300,13 @@ class AccountServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def UploadImport(self, request_iterator, context):
+        """The same import for large files: the spec first, then the files in chunks (the CLI streams).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetJob(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -412,6 +424,11 @@ def add_AccountServiceServicer_to_server(servicer, server):
             'StartImport': grpc.unary_unary_rpc_method_handler(
                     servicer.StartImport,
                     request_deserializer=cadence_dot_account_dot_v1_dot_accounts__pb2.StartImportRequest.FromString,
+                    response_serializer=cadence_dot_account_dot_v1_dot_accounts__pb2.Job.SerializeToString,
+            ),
+            'UploadImport': grpc.stream_unary_rpc_method_handler(
+                    servicer.UploadImport,
+                    request_deserializer=cadence_dot_account_dot_v1_dot_accounts__pb2.ImportUpload.FromString,
                     response_serializer=cadence_dot_account_dot_v1_dot_accounts__pb2.Job.SerializeToString,
             ),
             'GetJob': grpc.unary_unary_rpc_method_handler(
@@ -1016,6 +1033,33 @@ class AccountService:
             target,
             '/cadence.account.v1.AccountService/StartImport',
             cadence_dot_account_dot_v1_dot_accounts__pb2.StartImportRequest.SerializeToString,
+            cadence_dot_account_dot_v1_dot_accounts__pb2.Job.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UploadImport(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_unary(
+            request_iterator,
+            target,
+            '/cadence.account.v1.AccountService/UploadImport',
+            cadence_dot_account_dot_v1_dot_accounts__pb2.ImportUpload.SerializeToString,
             cadence_dot_account_dot_v1_dot_accounts__pb2.Job.FromString,
             options,
             channel_credentials,

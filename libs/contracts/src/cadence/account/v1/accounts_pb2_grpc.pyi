@@ -61,6 +61,8 @@ class AccountServiceStub:
     """An admin hands a leaving user's accounts (as rep, default rep or CSM owner) to another user."""
     StartImport: _grpc.UnaryUnaryMultiCallable[_accounts_pb2.StartImportRequest, _accounts_pb2.Job]
     """Long work: answers at once with a job (id prefix "acct-"); GetJob reports progress and the result."""
+    UploadImport: _grpc.StreamUnaryMultiCallable[_accounts_pb2.ImportUpload, _accounts_pb2.Job]
+    """The same import for large files: the spec first, then the files in chunks (the CLI streams)."""
     GetJob: _grpc.UnaryUnaryMultiCallable[_accounts_pb2.GetJobRequest, _accounts_pb2.Job]
 
 @_typing.type_check_only
@@ -96,6 +98,8 @@ class AccountServiceAsyncStub(AccountServiceStub):
     """An admin hands a leaving user's accounts (as rep, default rep or CSM owner) to another user."""
     StartImport: _aio.UnaryUnaryMultiCallable[_accounts_pb2.StartImportRequest, _accounts_pb2.Job]  # type: ignore[assignment]
     """Long work: answers at once with a job (id prefix "acct-"); GetJob reports progress and the result."""
+    UploadImport: _aio.StreamUnaryMultiCallable[_accounts_pb2.ImportUpload, _accounts_pb2.Job]  # type: ignore[assignment]
+    """The same import for large files: the spec first, then the files in chunks (the CLI streams)."""
     GetJob: _aio.UnaryUnaryMultiCallable[_accounts_pb2.GetJobRequest, _accounts_pb2.Job]  # type: ignore[assignment]
 
 class AccountServiceServicer(metaclass=_abc_1.ABCMeta):
@@ -260,6 +264,14 @@ class AccountServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_accounts_pb2.Job, _abc.Awaitable[_accounts_pb2.Job]]:
         """Long work: answers at once with a job (id prefix "acct-"); GetJob reports progress and the result."""
+
+    @_abc_1.abstractmethod
+    def UploadImport(
+        self,
+        request_iterator: _MaybeAsyncIterator[_accounts_pb2.ImportUpload],
+        context: _ServicerContext,
+    ) -> _typing.Union[_accounts_pb2.Job, _abc.Awaitable[_accounts_pb2.Job]]:
+        """The same import for large files: the spec first, then the files in chunks (the CLI streams)."""
 
     @_abc_1.abstractmethod
     def GetJob(
