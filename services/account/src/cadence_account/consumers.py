@@ -21,6 +21,8 @@ def register_consumers(ctx: ServiceContext) -> None:
         "playbook.>", "action.>", "renewal.closed")), record_event)
     ctx.add_consumer(Subscription(stream="ACCOUNT", durable="account-timeline-account", event_types=(
         "account.>", "techprofile.>", "escalation.>", "subscription.updated")), record_event)
+    ctx.add_consumer(Subscription(stream="CRM", durable="account-timeline-crm", event_types=("crm.delivered",)),
+                     record_event)
     ctx.add_consumer(Subscription(stream="ENGINE", durable="account-renewal-outcomes", event_types=("renewal.closed",)),
                      partial(apply_renewal_outcome, ctx.outbox))
     for stream in AUDITED_STREAMS:

@@ -59,3 +59,12 @@ def test_a_competitor_in_the_tech_profile_is_named() -> None:
         accounts_pb2.TechEntry(vendor="Broadcom", product="vSphere", status="in_use")])
     [entry] = entries_for("techprofile.updated", account_events.TechProfileUpdated(profile=profile))
     assert entry.summary == "Technology profile updated (2 entries); competing or evaluated: Nutanix AHV"
+
+
+def test_a_crm_delivery_names_the_crm_record() -> None:
+    from cadence.crm.v1 import crm_events_pb2, crm_pb2
+
+    activity = crm_pb2.Activity(id="act", account_id="acc", subject="Call the champion", external_id="00T1",
+                                source_id="a1")
+    [entry] = entries_for("crm.delivered", crm_events_pb2.ActivityChanged(activity=activity))
+    assert entry.summary == "Written to the CRM as 00T1: Call the champion" and entry.subject_id == "a1"

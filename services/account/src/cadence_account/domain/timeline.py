@@ -13,6 +13,7 @@ from typing import Any
 from google.protobuf.message import Message
 
 from cadence.account.v1 import accounts_events_pb2 as account_events
+from cadence.crm.v1 import crm_events_pb2 as crm_events
 from cadence.engine.v1 import engine_events_pb2 as engine_events
 
 MOTION_NAMES = {"high_touch": "High Touch", "mid_touch": "Mid Touch", "tech_touch": "Tech Touch"}
@@ -131,6 +132,13 @@ def _subscription(event: account_events.SubscriptionChanged) -> list[Entry]:
                   {"subscription_id": s.id, "from": event.previous_renewal_date, "to": s.renewal_date}, s.id)]
 
 
+def _delivered(event: crm_events.ActivityChanged) -> list[Entry]:
+    a = event.activity
+    where = f" as {a.external_id}" if a.external_id else ""
+    return [Entry(a.account_id, "crm.delivered", f"Written to the CRM{where}: {a.subject}",
+                  {"activity_id": a.id, "external_id": a.external_id, "source_id": a.source_id}, a.source_id)]
+
+
 Reader = tuple[type[Message], Callable[..., list[Entry]], bool]  # payload type, mapper, mapper wants the type
 READERS: dict[str, Reader] = {
     "playbook.started": (engine_events.PlaybookStarted, _started, False),
@@ -138,6 +146,7 @@ READERS: dict[str, Reader] = {
     "renewal.closed": (engine_events.RenewalClosed, _renewal, False),
     "techprofile.updated": (account_events.TechProfileUpdated, _techprofile, False),
     "subscription.updated": (account_events.SubscriptionChanged, _subscription, False),
+    "crm.delivered": (crm_events.ActivityChanged, _delivered, False),
     "escalation.raised": (account_events.EscalationChanged, _escalation, True),
     "escalation.resolved": (account_events.EscalationChanged, _escalation, True),
     **{t: (engine_events.ActionChanged, _action, True) for t in ("action.created", "action.completed",
