@@ -182,3 +182,59 @@ class ImportCompleted(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ImportCompleted: _TypeAlias = ImportCompleted  # noqa: Y015
+
+@_typing.final
+class AccountImported(_message.Message):
+    """account.imported: one event per account an import created or updated, carrying the account as
+    it stands after the import and everything the import wrote for it (bulk work publishes per
+    aggregate, never per row). Subscriptions the import did not touch are not listed.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ACCOUNT_FIELD_NUMBER: _builtins.int
+    CREATED_FIELD_NUMBER: _builtins.int
+    SUBSCRIPTIONS_FIELD_NUMBER: _builtins.int
+    CREATED_SUBSCRIPTION_IDS_FIELD_NUMBER: _builtins.int
+    CONTACTS_FIELD_NUMBER: _builtins.int
+    PROFILE_FIELD_NUMBER: _builtins.int
+    JOB_ID_FIELD_NUMBER: _builtins.int
+    PREVIOUS_RENEWAL_DATES_FIELD_NUMBER: _builtins.int
+    created: _builtins.bool
+    """the import created the account"""
+    job_id: _builtins.str
+    @_builtins.property
+    def account(self) -> _accounts_pb2.Account: ...
+    @_builtins.property
+    def subscriptions(self) -> _containers.RepeatedCompositeFieldContainer[_accounts_pb2.Subscription]: ...
+    @_builtins.property
+    def created_subscription_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    @_builtins.property
+    def contacts(self) -> _containers.RepeatedCompositeFieldContainer[_accounts_pb2.Contact]: ...
+    @_builtins.property
+    def profile(self) -> _accounts_pb2.TechProfile:
+        """set when the import replaced the technology profile"""
+
+    @_builtins.property
+    def previous_renewal_dates(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """per subscription above ("" = new or unchanged)"""
+
+    def __init__(
+        self,
+        *,
+        account: _accounts_pb2.Account | None = ...,
+        created: _builtins.bool = ...,
+        subscriptions: _abc.Iterable[_accounts_pb2.Subscription] | None = ...,
+        created_subscription_ids: _abc.Iterable[_builtins.str] | None = ...,
+        contacts: _abc.Iterable[_accounts_pb2.Contact] | None = ...,
+        profile: _accounts_pb2.TechProfile | None = ...,
+        job_id: _builtins.str = ...,
+        previous_renewal_dates: _abc.Iterable[_builtins.str] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["account", b"account", "profile", b"profile"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["account", b"account", "contacts", b"contacts", "created", b"created", "created_subscription_ids", b"created_subscription_ids", "job_id", b"job_id", "previous_renewal_dates", b"previous_renewal_dates", "profile", b"profile", "subscriptions", b"subscriptions"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AccountImported: _TypeAlias = AccountImported  # noqa: Y015
