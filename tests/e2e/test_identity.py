@@ -155,3 +155,16 @@ async def test_readiness_sees_every_service(e2e: E2E) -> None:
     assert ready["status"] == "ready" and set(ready["services"]) == {
         "account", "playbook_engine", "scoring", "notes", "knowledge_fanout", "ai", "crm_writeback"}
     assert httpx.get(f"{e2e.stack.gateway_url}/openapi.json").json()["paths"]["/api/v1/me"]
+
+
+async def test_a_demotion_or_deactivation_takes_effect_on_a_live_login(e2e: E2E, org: tuple[str, str]) -> None:
+    admin = e2e.login(org[1])
+    second = make_user(admin, "admin")
+    session = e2e.login(second["email"])
+    assert session.get("/users").status_code == 200
+    admin.patch(f"/users/{second['id']}", json={"role": "rep"})
+    assert session.get("/users").status_code == 403  # the same JWT, now a rep's rights
+    assert session.put("/org/settings", json={"fiscal_year_start_month": 7}).status_code == 403
+    admin.patch(f"/users/{second['id']}", json={"active": False})
+    refused = session.get("/me")
+    assert refused.status_code == 401 and "deactivated" in refused.json()["error"]["message"]

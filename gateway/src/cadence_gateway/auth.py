@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 import grpc
 import jwt
@@ -45,19 +46,38 @@ def caller_from_jwt(token: str, secret: str) -> Caller:
 
 @dataclass
 class TokenCache:
-    """Resolved API tokens for a few seconds, so a script's burst costs one lookup (revocation lag ≤ ttl)."""
+    """Resolved credentials for a few seconds, so a burst of requests costs one lookup: a revoked token,
+    a demotion or a deactivation takes effect within `ttl_seconds`."""
 
     ttl_seconds: float
-    _entries: dict[str, tuple[float, Caller]] | None = None
+    _entries: dict[str, tuple[float, Any]] | None = None
 
-    def get(self, secret: str) -> Caller | None:
-        entry = (self._entries or {}).get(secret)
+    def get(self, key: str) -> Any:
+        entry = (self._entries or {}).get(key)
         return entry[1] if entry and entry[0] > time.monotonic() else None
 
-    def put(self, secret: str, caller: Caller) -> None:
+    def put(self, key: str, value: Any) -> None:
         if self._entries is None or len(self._entries) > 10_000:
             self._entries = {}
-        self._entries[secret] = (time.monotonic() + self.ttl_seconds, caller)
+        self._entries[key] = (time.monotonic() + self.ttl_seconds, value)
+
+
+async def current_user(caller: Caller, services: Services, cache: TokenCache) -> Caller:
+    """The JWT's caller with the user's role as it is now: a demoted user loses rights and a deactivated
+    one is refused within the cache's few seconds, not when the JWT runs out."""
+    key = f"user:{caller.user_id}"
+    if (user := cache.get(key)) is None:
+        try:
+            user = await services.identity.GetUser(
+                pb.GetUserRequest(id=caller.user_id), metadata=services.md(Caller.system(caller.org_id, 60)))
+        except grpc.aio.AioRpcError as error:
+            if error.code() == grpc.StatusCode.NOT_FOUND:
+                raise unauthenticated("the user no longer exists") from None
+            raise
+        cache.put(key, user)
+    if not user.active:
+        raise unauthenticated("this user is deactivated")
+    return Caller(caller.user_id, caller.org_id, user.role, caller.expires_at, caller.scopes, user.email)
 
 
 async def caller_from_api_token(secret: str, services: Services, cache: TokenCache) -> Caller:

@@ -8,7 +8,12 @@ from cadence_platform.caller import Caller
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from cadence_gateway.auth import API_TOKEN_PREFIX, caller_from_api_token, caller_from_jwt, unauthenticated
+from cadence_gateway.auth import (
+    API_TOKEN_PREFIX,
+    caller_from_api_token,
+    caller_from_jwt,
+    unauthenticated,
+)
 from cadence_gateway.clients import Services
 from cadence_gateway.settings import GatewaySettings
 

@@ -11,6 +11,7 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from cadence_gateway.auth import TokenCache
 from cadence_gateway.clients import Services
 from cadence_gateway.errors import install_error_handlers
+from cadence_gateway.guards import RequestGuards
 from cadence_gateway.ratelimit import SlidingWindowLimiter
 from cadence_gateway.routes import (
     accounts,
@@ -50,7 +51,11 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.token_cache = TokenCache(settings.token_cache_seconds)
     app.state.login_limiter = SlidingWindowLimiter(settings.login_attempts_per_window, settings.login_window_seconds)
+    # An office behind one address shares it: the per-address budget is ten e-mails' worth.
+    app.state.address_limiter = SlidingWindowLimiter(10 * settings.login_attempts_per_window,
+                                                     settings.login_window_seconds)
     install_error_handlers(app)
+    app.add_middleware(RequestGuards)
     app.include_router(health.router)
     for module in (auth, me, users, api_tokens, org, audit, accounts, contacts, subscriptions, imports, jobs,
                    actions, renewals, playbooks, timeline, crm):

@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
-from cadence_platform.caller import Caller, Role
+from cadence_platform.caller import ALL_SCOPES, Caller, Role
 from fastapi import Depends, Request
 
-from cadence_gateway.deps import READ_METHODS, CallerDep
+from cadence_gateway.auth import current_user
+from cadence_gateway.deps import READ_METHODS, CallerDep, ServicesDep
 from cadence_gateway.errors import ApiError
 
 
@@ -20,13 +21,20 @@ def _scope_for(request: Request) -> str:
     return "read" if request.method in READ_METHODS else "write"
 
 
+def _check(caller: Caller, roles: tuple[Role, ...], needed: str) -> None:
+    if needed not in caller.scopes:
+        raise ApiError(403, "forbidden", f"this API token lacks the {needed!r} scope")
+    if roles and caller.role not in roles:
+        raise ApiError(403, "forbidden", f"a {caller.role} may not do this")
+
+
 def require(*roles: Role, scope: str | None = None) -> Callable[..., Awaitable[Caller]]:
-    async def check(request: Request, caller: CallerDep) -> Caller:
+    async def check(request: Request, caller: CallerDep, services: ServicesDep) -> Caller:
         needed = scope or _scope_for(request)
-        if needed not in caller.scopes:
-            raise ApiError(403, "forbidden", f"this API token lacks the {needed!r} scope")
-        if roles and caller.role not in roles:
-            raise ApiError(403, "forbidden", f"a {caller.role} may not do this")
+        _check(caller, roles, needed)  # the token's own claims first: no service call to refuse
+        if caller.scopes == ALL_SCOPES:  # a login JWT: its role may have changed since it was issued
+            caller = await current_user(caller, services, request.app.state.token_cache)
+            _check(caller, roles, needed)
         return caller
 
     return check

@@ -1,4 +1,4 @@
-"""A sliding-window limiter for login attempts (per gateway replica; see docs/adr/0003)."""
+"""A sliding-window limiter for failed login attempts (per gateway replica; see docs/adr/0002)."""
 
 from __future__ import annotations
 
@@ -13,19 +13,22 @@ class SlidingWindowLimiter:
         self.max_keys = max_keys
         self._hits: dict[str, deque[float]] = {}
 
-    def retry_after(self, key: str, now: float | None = None) -> float:
-        """0 when the attempt may go ahead (and is counted), else seconds until it may."""
-        now = time.monotonic() if now is None else now
+    def _live(self, key: str, now: float) -> deque[float]:
         hits = self._hits.setdefault(key, deque())
         while hits and hits[0] <= now - self.window:
             hits.popleft()
-        if len(hits) >= self.attempts:
-            return hits[0] + self.window - now
-        hits.append(now)
-        if len(self._hits) > self.max_keys:
-            self._forget_idle(now)
-        return 0.0
+        return hits
 
-    def _forget_idle(self, now: float) -> None:
-        for key in [k for k, v in self._hits.items() if not v or v[-1] <= now - self.window]:
-            del self._hits[key]
+    def wait(self, key: str, now: float | None = None) -> float:
+        """0 when another attempt may go ahead, else seconds until one may (nothing is counted)."""
+        now = time.monotonic() if now is None else now
+        hits = self._live(key, now)
+        return hits[0] + self.window - now if len(hits) >= self.attempts else 0.0
+
+    def record(self, key: str, now: float | None = None) -> None:
+        """Count a failed attempt."""
+        now = time.monotonic() if now is None else now
+        self._live(key, now).append(now)
+        if len(self._hits) > self.max_keys:
+            for stale in [k for k, v in self._hits.items() if not v or v[-1] <= now - self.window]:
+                del self._hits[stale]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import grpc
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
@@ -28,12 +29,19 @@ class TokenOut(BaseModel):
 @router.post("/auth/login", response_model=TokenOut)
 async def login(body: LoginIn, request: Request, services: ServicesDep, settings: SettingsDep) -> Any:
     client = request.client.host if request.client else "unknown"
-    limiter = request.app.state.login_limiter
-    wait = max(limiter.retry_after(f"email:{body.email.strip().lower()}"), limiter.retry_after(f"ip:{client}"))
+    by_email, by_address = request.app.state.login_limiter, request.app.state.address_limiter
+    keys = ((by_email, f"email:{body.email.strip().lower()}"), (by_address, f"ip:{client}"))
+    wait = max(limiter.wait(key) for limiter, key in keys)
     if wait:
-        raise ApiError(429, "rate_limited", "too many login attempts; wait and try again",
+        raise ApiError(429, "rate_limited", "too many failed logins; wait and try again",
                        headers={"Retry-After": str(int(wait) + 1)})
-    user = await services.identity.Authenticate(
-        pb.AuthenticateRequest(email=body.email, password=body.password), metadata=services.platform_md())
+    try:
+        user = await services.identity.Authenticate(
+            pb.AuthenticateRequest(email=body.email, password=body.password), metadata=services.platform_md())
+    except grpc.aio.AioRpcError as error:
+        if error.code() == grpc.StatusCode.UNAUTHENTICATED:  # only failures count: colleagues share addresses
+            for limiter, key in keys:
+                limiter.record(key)
+        raise
     token = issue_jwt(user, settings.jwt_secret.get_secret_value(), settings.jwt_ttl_seconds)
     return TokenOut(access_token=token, expires_in=settings.jwt_ttl_seconds)
