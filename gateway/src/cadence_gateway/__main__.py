@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uvicorn
+
 from cadence_platform.logs import configure_logging
 from cadence_platform.telemetry import configure_telemetry
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import grpc
 import jwt
-from cadence_platform.caller import ALL_SCOPES, USER_ROLES, Caller
 
 from cadence.account.v1 import identity_pb2 as pb
+from cadence_platform.caller import ALL_SCOPES, USER_ROLES, Caller
 
 from cadence_gateway.clients import Services
 from cadence_gateway.errors import ApiError

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from cadence_platform.caller import Caller
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from cadence_platform.caller import Caller
 
 from cadence_gateway.auth import (
     API_TOKEN_PREFIX,

@@ -9,13 +9,14 @@ import logging
 from typing import Any
 
 import grpc
-from cadence_platform.errors import field_errors_of
-from cadence_platform.grpc_server import STATUS_DETAILS_KEY
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from google.rpc import status_pb2
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from cadence_platform.errors import field_errors_of
+from cadence_platform.grpc_server import STATUS_DETAILS_KEY
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +86,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
-        details = [{"field": _field_of(tuple(e["loc"])), "reason": e["msg"]} for e in exc.errors()]
+        details = [{"field": "body" if e["type"] == "json_invalid" else _field_of(tuple(e["loc"])), "reason": e["msg"]}
+                   for e in exc.errors()]
         return error_response(422, "invalid_input", "the request is not valid", details)
 
     @app.exception_handler(StarletteHTTPException)

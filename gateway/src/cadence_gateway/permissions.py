@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
-from cadence_platform.caller import ALL_SCOPES, Caller, Role
 from fastapi import Depends, Request
+
+from cadence_platform.caller import ALL_SCOPES, Caller, Role
 
 from cadence_gateway.auth import current_user
 from cadence_gateway.deps import READ_METHODS, CallerDep, ServicesDep

@@ -1,8 +1,10 @@
-from cadence_platform.settings import ServiceSettings
 from typing import Any
 
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import SettingsConfigDict
+
+from cadence_platform.settings import ServiceSettings
+
 
 def target(service: str, default: str) -> Any:
     """Where a service listens: CADENCE_GATEWAY_<SERVICE>_TARGET, else the shared CADENCE_<SERVICE>_TARGET."""

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from google.protobuf.timestamp_pb2 import Timestamp
+from pydantic import BaseModel, ConfigDict
 
 from cadence.account.v1 import identity_pb2 as pb
 
@@ -51,3 +52,9 @@ def audit_view(a: pb.AuditEntry) -> dict[str, Any]:
     return {"id": a.id, "actor_user_id": a.actor_user_id, "actor_email": a.actor_email, "action": a.action,
             "target_type": a.target_type, "target_id": a.target_id, "summary": a.summary,
             "changes": json.loads(a.changes_json or "{}"), "service": a.service, "occurred_at": iso(a.occurred_at)}
+
+
+class RequestModel(BaseModel):
+    """A request body: an unknown field is refused (422 naming it), never silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")

@@ -10,19 +10,19 @@ import io
 from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 
-from cadence_platform.caller import Caller
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from cadence.account.v1 import accounts_pb2 as pb
 from cadence.common.v1.common_pb2 import PageRequest
+from cadence_platform.caller import Caller
 
 from cadence_gateway.account_views import CSV_COLUMNS, account_csv_row, account_view, tech_profile_view
 from cadence_gateway.clients import Services
 from cadence_gateway.deps import ServicesDep
 from cadence_gateway.permissions import Admin, AdminOrCsm, AnyUser
-from cadence_gateway.views import page
+from cadence_gateway.views import RequestModel, page
 
 router = APIRouter(tags=["accounts"])
 Motion = Literal["high_touch", "mid_touch", "tech_touch"]
@@ -30,7 +30,7 @@ HealthBand = Literal["strong", "moderate", "weak"]
 EXPORT_PAGE = 500
 
 
-class AccountFields(BaseModel):
+class AccountFields(RequestModel):
     domain: str | None = Field(None, max_length=253)
     external_id: str | None = Field(None, max_length=100, description='keeps its source: "sf:…", "hs:…"')
     territory: str | None = Field(None, max_length=100)
@@ -50,25 +50,25 @@ class AccountPatch(AccountFields):
     name: str | None = Field(None, min_length=1, max_length=200)
 
 
-class MotionIn(BaseModel):
+class MotionIn(RequestModel):
     motion: Motion
 
 
-class RepsIn(BaseModel):
+class RepsIn(RequestModel):
     rep_ids: list[str] = Field(max_length=50)
     default_rep_id: str | None = Field(None, max_length=64, description="one of rep_ids")
 
 
-class CsmIn(BaseModel):
+class CsmIn(RequestModel):
     csm_id: str | None = Field(None, max_length=64, description="null removes the CSM owner")
 
 
-class EscalationIn(BaseModel):
+class EscalationIn(RequestModel):
     reason: str = Field(min_length=1, max_length=2000,
                         description="why (raising) or how it was settled (resolving)")
 
 
-class TechEntryIn(BaseModel):
+class TechEntryIn(RequestModel):
     vendor: str = Field(min_length=1, max_length=200)
     product: str = Field(min_length=1, max_length=200)
     version: str = Field("", max_length=100)
@@ -77,7 +77,7 @@ class TechEntryIn(BaseModel):
     status: Literal["in_use", "evaluating", "competitor", "retired"]
 
 
-class TechProfileIn(BaseModel):
+class TechProfileIn(RequestModel):
     entries: list[TechEntryIn] = Field(max_length=500)
 
 

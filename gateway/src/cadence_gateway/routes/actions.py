@@ -20,7 +20,7 @@ from cadence_gateway.deps import ServicesDep
 from cadence_gateway.engine_views import action_view
 from cadence_gateway.permissions import AnyUser
 from cadence_gateway.routes.renewals import RenewalOutcomeIn, renewal_result_pb
-from cadence_gateway.views import page
+from cadence_gateway.views import RequestModel, page
 
 router = APIRouter(tags=["actions"])
 ActionKind = Literal["call", "meeting", "email", "task"]
@@ -37,7 +37,7 @@ class ActionFilters(BaseModel):
     due_before: dt.date | None = None
 
 
-class ActionIn(BaseModel):
+class ActionIn(RequestModel):
     account_id: str = Field(min_length=1, max_length=64)
     title: str = Field(min_length=1, max_length=200)
     kind: ActionKind
@@ -47,7 +47,7 @@ class ActionIn(BaseModel):
     renewal_id: str | None = Field(None, max_length=64, description="attach to an open renewal of the account")
 
 
-class ActionPatch(BaseModel):
+class ActionPatch(RequestModel):
     assignee_id: str | None = Field(None, max_length=64,
                                     description='null or "" = the org\'s unassigned queue (CSMs and admins)')
     due_date: dt.date | None = None
@@ -55,17 +55,17 @@ class ActionPatch(BaseModel):
     description: str | None = Field(None, max_length=5000)
 
 
-class CompleteIn(BaseModel):
+class CompleteIn(RequestModel):
     outcome: str = Field(min_length=1, max_length=5000, description="what happened")
     renewal: RenewalOutcomeIn | None = Field(
         None, description="how the renewal ended, used when this completes the run's last action")
 
 
-class SnoozeIn(BaseModel):
+class SnoozeIn(RequestModel):
     until: dt.date = Field(description="a date after today")
 
 
-class SkipIn(BaseModel):
+class SkipIn(RequestModel):
     reason: str = Field(min_length=1, max_length=2000)
 
 

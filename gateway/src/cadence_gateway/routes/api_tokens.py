@@ -3,19 +3,19 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from cadence.account.v1 import identity_pb2 as pb
 from cadence.common.v1.common_pb2 import PageRequest
 
 from cadence_gateway.deps import ServicesDep
 from cadence_gateway.permissions import Admin
-from cadence_gateway.views import page, token_view
+from cadence_gateway.views import RequestModel, page, token_view
 
 router = APIRouter(tags=["identity"])
 
 
-class TokenIn(BaseModel):
+class TokenIn(RequestModel):
     name: str = Field(max_length=100)
     scopes: list[Literal["read", "write", "crm"]] = Field(min_length=1)
     user_id: str | None = Field(None, description="whose token (default: the caller); it acts with that user's role")

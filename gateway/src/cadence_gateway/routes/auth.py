@@ -11,11 +11,12 @@ from cadence.account.v1 import identity_pb2 as pb
 from cadence_gateway.auth import issue_jwt
 from cadence_gateway.deps import ServicesDep, SettingsDep
 from cadence_gateway.errors import ApiError
+from cadence_gateway.views import RequestModel
 
 router = APIRouter(tags=["identity"])
 
 
-class LoginIn(BaseModel):
+class LoginIn(RequestModel):
     email: str = Field(min_length=3, max_length=320)
     password: str = Field(min_length=1, max_length=1024)
 

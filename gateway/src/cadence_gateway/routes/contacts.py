@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from cadence.account.v1 import accounts_pb2 as pb
 from cadence.common.v1.common_pb2 import PageRequest
@@ -14,13 +14,13 @@ from cadence.common.v1.common_pb2 import PageRequest
 from cadence_gateway.account_views import contact_view
 from cadence_gateway.deps import ServicesDep
 from cadence_gateway.permissions import AnyUser
-from cadence_gateway.views import page
+from cadence_gateway.views import RequestModel, page
 
 router = APIRouter(tags=["contacts"])
 ContactRole = Literal["decision_maker", "champion", "it", "finance", "procurement", "user", "other"]
 
 
-class ContactFields(BaseModel):
+class ContactFields(RequestModel):
     title: str | None = Field(None, max_length=200)
     email: str | None = Field(None, max_length=320)
     phone: str | None = Field(None, max_length=50)

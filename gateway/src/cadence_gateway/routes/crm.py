@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, Field, ValidationInfo, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from cadence.common.v1.common_pb2 import PageRequest
 from cadence.crm.v1 import crm_pb2 as pb
@@ -17,7 +17,7 @@ from cadence_platform.caller import Caller
 
 from cadence_gateway.deps import ServicesDep
 from cadence_gateway.permissions import require
-from cadence_gateway.views import iso, page
+from cadence_gateway.views import RequestModel, iso, page
 
 router = APIRouter(tags=["crm"])
 CrmConnector = Annotated[Caller, Depends(require("admin", scope="crm"))]
@@ -25,7 +25,7 @@ ActivityId = Annotated[str, Field(min_length=1, max_length=64)]
 CrmRecordId = Annotated[str, Field(min_length=1, max_length=255, description="the CRM's id for the record")]
 
 
-class AckIn(BaseModel):
+class AckIn(RequestModel):
     ids: list[ActivityId] = Field(min_length=1, max_length=500, description="activity ids the CRM now holds")
     external_ids: dict[ActivityId, CrmRecordId] = Field(
         default_factory=dict, max_length=500, description="activity id → the CRM's record id")

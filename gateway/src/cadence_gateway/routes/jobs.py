@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from cadence_platform.caller import Caller
 from fastapi import APIRouter
 
 from cadence.account.v1 import accounts_pb2
+from cadence_platform.caller import Caller
 
 from cadence_gateway.account_views import job_view
 from cadence_gateway.clients import Services

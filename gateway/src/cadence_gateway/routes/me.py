@@ -3,13 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from cadence.account.v1 import identity_pb2 as pb
 
 from cadence_gateway.deps import ServicesDep
 from cadence_gateway.permissions import AnyUser
-from cadence_gateway.views import org_view, settings_view, user_view
+from cadence_gateway.views import RequestModel, org_view, settings_view, user_view
 
 router = APIRouter(tags=["identity"])
 
@@ -23,7 +23,7 @@ async def me(caller: AnyUser, services: ServicesDep) -> dict[str, Any]:
             "org": {**org_view(org), "settings": settings_view(org.settings)}}
 
 
-class PasswordIn(BaseModel):
+class PasswordIn(RequestModel):
     current: str = Field(min_length=1, max_length=1024)
     new: str = Field(min_length=1, max_length=1024)
 

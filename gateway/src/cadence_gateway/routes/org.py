@@ -3,29 +3,29 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from cadence.account.v1 import identity_pb2 as pb
 
 from cadence_gateway.deps import ServicesDep
 from cadence_gateway.permissions import Admin, AnyUser
-from cadence_gateway.views import settings_view
+from cadence_gateway.views import RequestModel, settings_view
 
 router = APIRouter(tags=["org"])
 
 
-class Weights(BaseModel):
+class Weights(RequestModel):
     relationship: int = Field(ge=0, le=100)
     opportunity: int = Field(ge=0, le=100)
     risk: int = Field(ge=0, le=100)
 
 
-class Bands(BaseModel):
+class Bands(RequestModel):
     strong_min: int = Field(ge=1, le=100)
     weak_below: int = Field(ge=1, le=100)
 
 
-class SettingsIn(BaseModel):
+class SettingsIn(RequestModel):
     reporting_currency: str | None = Field(None, min_length=3, max_length=3)
     time_zone: str | None = Field(None, max_length=64)
     fiscal_year_start_month: int | None = Field(None, ge=1, le=12)

@@ -15,13 +15,13 @@ from cadence_gateway.engine_views import playbook_view
 from cadence_gateway.permissions import Admin, AnyUser
 from cadence_gateway.routes.accounts import Motion
 from cadence_gateway.routes.actions import ActionKind
-from cadence_gateway.views import page
+from cadence_gateway.views import RequestModel, page
 
 router = APIRouter(tags=["playbooks"])
 MAX_DAYS = 730  # the engine's limit for trigger windows and step offsets
 
 
-class StepIn(BaseModel):
+class StepIn(RequestModel):
     title: str = Field(min_length=1, max_length=200)
     kind: ActionKind
     offset_days: int = Field(ge=-MAX_DAYS, le=MAX_DAYS,
@@ -30,7 +30,7 @@ class StepIn(BaseModel):
     description: str = Field("", max_length=5000)
 
 
-class PlaybookIn(BaseModel):
+class PlaybookIn(RequestModel):
     name: str = Field(min_length=1, max_length=200)
     motion: Motion
     vendor: str = Field("", max_length=200, description='"" = any vendor')

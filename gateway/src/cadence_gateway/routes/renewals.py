@@ -19,7 +19,7 @@ from cadence_gateway.deps import ServicesDep
 from cadence_gateway.engine_views import renewal_view
 from cadence_gateway.permissions import AnyUser
 from cadence_gateway.routes.subscriptions import MoneyIn
-from cadence_gateway.views import page
+from cadence_gateway.views import RequestModel, page
 
 router = APIRouter(tags=["renewals"])
 RenewalResultName = Literal["renewed", "changed", "churned"]
@@ -31,7 +31,7 @@ NEW_ARR_HELP = (
     "when this object's `currency` says which currency bare amounts are in.")
 
 
-class RenewalTermsIn(BaseModel):
+class RenewalTermsIn(RequestModel):
     new_term_end: dt.date | None = Field(None, description="default: one term after the current renewal date")
     new_arr: dict[SubscriptionId, MoneyIn] = Field(default_factory=dict, max_length=500, description=NEW_ARR_HELP)
     currency: str | None = Field(None, pattern="^[A-Za-z]{3}$",

@@ -15,7 +15,7 @@ from cadence.common.v1.common_pb2 import Money, PageRequest
 from cadence_gateway.account_views import subscription_view
 from cadence_gateway.deps import ServicesDep
 from cadence_gateway.permissions import Admin, AnyUser
-from cadence_gateway.views import page
+from cadence_gateway.views import RequestModel, page
 
 router = APIRouter(tags=["subscriptions"])
 BillingFrequency = Literal["monthly", "quarterly", "annual", "multi_year"]
@@ -38,7 +38,7 @@ def _decimal_text(value: object) -> str:
     return value.strip()
 
 
-class MoneyIn(BaseModel):
+class MoneyIn(RequestModel):
     amount: Annotated[str, BeforeValidator(_decimal_text), Field(max_length=40)]
     currency: str = Field(pattern="^[A-Za-z]{3}$", description="ISO 4217")
 
@@ -46,14 +46,14 @@ class MoneyIn(BaseModel):
         return Money(amount=self.amount, currency=self.currency.upper())
 
 
-class SubscriptionFields(BaseModel):
+class SubscriptionFields(RequestModel):
     external_id: str | None = Field(None, max_length=100)
     version: str | None = Field(None, max_length=100)
     lifecycle_product_id: str | None = Field(None, max_length=100, description="endoflife.date product id")
     lifecycle_cycle: str | None = Field(None, max_length=50)
-    quantity: int | None = Field(None, ge=0)
+    quantity: int | None = Field(None, ge=0, le=10**12)
     unit: str | None = Field(None, max_length=100)
-    active_users: int | None = Field(None, ge=0)
+    active_users: int | None = Field(None, ge=0, le=10**12)
     billing_frequency: BillingFrequency | None = None
     term_start: dt.date | None = None
     auto_renew: bool | None = None

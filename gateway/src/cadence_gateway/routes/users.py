@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from cadence.account.v1 import accounts_pb2
 from cadence.account.v1 import identity_pb2 as pb
@@ -12,27 +12,27 @@ from cadence.engine.v1 import engine_pb2
 
 from cadence_gateway.deps import ServicesDep
 from cadence_gateway.permissions import Admin
-from cadence_gateway.views import page, user_view
+from cadence_gateway.views import RequestModel, page, user_view
 
 router = APIRouter(tags=["identity"])
 RoleName = Literal["admin", "csm", "rep"]
 
 
-class UserIn(BaseModel):
+class UserIn(RequestModel):
     email: str = Field(max_length=320)
     name: str = Field(max_length=200)
     role: RoleName
     password: str = Field(max_length=1024)
 
 
-class UserPatch(BaseModel):
+class UserPatch(RequestModel):
     name: str | None = Field(None, max_length=200)
     role: RoleName | None = None
     active: bool | None = None
     password: str | None = Field(None, max_length=1024, description="an admin's password reset")
 
 
-class ReassignIn(BaseModel):
+class ReassignIn(RequestModel):
     to_user_id: str = Field(min_length=1, max_length=64, description="the user who takes over")
 
 

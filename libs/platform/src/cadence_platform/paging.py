@@ -42,3 +42,9 @@ def split_page(rows: list[T], limit: int, key: Callable[[T], Sequence[Any]]) -> 
         return rows, ""
     rows = rows[:limit]
     return rows, encode_cursor(*key(rows[-1]))
+
+
+def like_pattern(text: str) -> str:
+    """A search term as a LIKE pattern that matches it literally (% and _ are not wildcards)."""
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

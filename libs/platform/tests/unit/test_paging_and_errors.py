@@ -58,3 +58,9 @@ def test_a_subscription_wants_only_what_it_named() -> None:
     assert sub.wants("subscription.created") and not sub.wants("subscription.updated")
     assert not sub.wants("accounting.x") and not sub.wants("org.created")
     assert Subscription(stream="ACCOUNT", durable="a", event_types=("audit.recorded.>",)).wants("audit.recorded")
+
+
+def test_search_terms_match_literally() -> None:
+    from cadence_platform.paging import like_pattern
+
+    assert like_pattern("50%_Off") == "%50\\%\\_off%"

@@ -92,16 +92,25 @@ def check_contact(fields: dict[str, Any], *, creating: bool) -> None:
     p.raise_if_any("the contact is not valid")
 
 
+EARLIEST, LATEST = date(1970, 1, 1), date(2199, 12, 31)  # contract dates; anything else is a typo
+MAX_AMOUNT = Decimal("1e15")  # numeric(18, 2)
+MAX_COUNT = 10**12
+
+
 def parse_date(p: Problems, field: str, value: str | None, *, required: bool = False) -> date | None:
     if not value:
         if required:
             p.add(field, "is required (YYYY-MM-DD)")
         return None
     try:
-        return date.fromisoformat(value)
+        parsed = date.fromisoformat(value)
     except ValueError:
         p.add(field, f"{value!r} is not a calendar date (YYYY-MM-DD)")
         return None
+    if not EARLIEST <= parsed <= LATEST:
+        p.add(field, f"{value} is outside {EARLIEST.year}–{LATEST.year}")
+        return None
+    return parsed
 
 
 def parse_money(p: Problems, field: str, amount: str, currency: str) -> tuple[Decimal | None, str]:
@@ -113,6 +122,9 @@ def parse_money(p: Problems, field: str, amount: str, currency: str) -> tuple[De
             raise InvalidOperation
     except (InvalidOperation, ValueError):
         p.add(f"{field}.amount", f"{amount!r} is not an amount of 0 or more")
+        value = None
+    if value is not None and value >= MAX_AMOUNT:
+        p.add(f"{field}.amount", f"{amount!r} is too large (at most {MAX_AMOUNT:,.0f})")
         value = None
     if not is_currency(currency):
         p.add(f"{field}.currency", f"{currency!r} is not an ISO 4217 currency code")
@@ -128,8 +140,8 @@ def check_subscription(fields: dict[str, Any], *, creating: bool) -> dict[str, A
     for name in ("version", "lifecycle_product_id", "lifecycle_cycle", "unit", "channel", "external_id"):
         p.text(name, fields.get(name), max_len=100)
     for name in ("quantity", "active_users"):
-        if (number := fields.get(name)) is not None and number < 0:
-            p.add(name, "must be 0 or more")
+        if (number := fields.get(name)) is not None and not 0 <= number <= MAX_COUNT:
+            p.add(name, f"must be from 0 to {MAX_COUNT:,}")
     p.choice("billing_frequency", fields.get("billing_frequency"), BILLING_FREQUENCIES)
     p.choice("lifecycle_stage", fields.get("lifecycle_stage"), LIFECYCLE_STAGES)
     if "renewal_date" in fields or creating:

@@ -104,6 +104,22 @@ def _account(event: account_events.AccountChanged, event_type: str) -> list[Entr
     return [Entry(a.id, event_type, lines.get(event_type, event_type), {"fields": list(event.changed_fields)}, a.id)]
 
 
+def _imported(event: account_events.AccountImported) -> list[Entry]:
+    """One line per account and import, however many rows it wrote: moved renewal dates ride in the details."""
+    a = event.account
+    count = len(event.subscriptions)
+    moved = [{"subscription_id": s.id, "from": before, "to": s.renewal_date}
+             for s, before in zip(event.subscriptions, event.previous_renewal_dates, strict=False) if before]
+    details: dict[str, Any] = {"job_id": event.job_id, "subscriptions": count,
+                               "created_subscriptions": len(event.created_subscription_ids),
+                               "contacts": len(event.contacts), "tech_profile": event.HasField("profile")}
+    if moved:
+        details["renewals_moved"] = moved
+    verb = "Created" if event.created else "Updated"
+    noun = "subscription" if count == 1 else "subscriptions"
+    return [Entry(a.id, "import", f"{verb} by a CRM import ({count} {noun})", details, a.id)]
+
+
 def _escalation(event: account_events.EscalationChanged, event_type: str) -> list[Entry]:
     e = event.escalation
     if event_type == "escalation.raised":
@@ -147,6 +163,7 @@ READERS: dict[str, Reader] = {
     "techprofile.updated": (account_events.TechProfileUpdated, _techprofile, False),
     "subscription.updated": (account_events.SubscriptionChanged, _subscription, False),
     "crm.delivered": (crm_events.ActivityChanged, _delivered, False),
+    "account.imported": (account_events.AccountImported, _imported, False),
     "escalation.raised": (account_events.EscalationChanged, _escalation, True),
     "escalation.resolved": (account_events.EscalationChanged, _escalation, True),
     **{t: (engine_events.ActionChanged, _action, True) for t in ("action.created", "action.completed",

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from cadence_platform.audit import changes_between, record_audit
 from cadence_platform.caller import Caller
 from cadence_platform.errors import Conflict, FailedPrecondition, FieldError, InvalidInput, NotFound, PermissionDenied
-from cadence_platform.paging import decode_cursor, page_limit, split_page
+from cadence_platform.paging import decode_cursor, like_pattern, page_limit, split_page
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cadence.account.v1 import accounts_events_pb2 as events
@@ -268,9 +268,10 @@ async def list_accounts(deps: Deps, *, caller: Caller, request: pb.ListAccountsR
     if request.unassigned:
         query = query.where(accounts.c.csm_id.is_(None), accounts.c.default_rep_id.is_(None))
     if request.q:
-        like = f"%{request.q.lower()}%"
-        query = query.where(sa.or_(sa.func.lower(accounts.c.name).like(like), accounts.c.domain.like(like),
-                                   sa.func.lower(accounts.c.external_id).like(like)))
+        like = like_pattern(request.q)
+        query = query.where(sa.or_(sa.func.lower(accounts.c.name).like(like, escape="\\"),
+                                   accounts.c.domain.like(like, escape="\\"),
+                                   sa.func.lower(accounts.c.external_id).like(like, escape="\\")))
     if (key := decode_cursor(request.page.cursor)) is not None:
         query = query.where(sa.tuple_(accounts.c.name, accounts.c.id) > sa.tuple_(key[0], uuid.UUID(key[1])))
     async with deps.sessions() as session:
@@ -288,8 +289,8 @@ async def list_accounts(deps: Deps, *, caller: Caller, request: pb.ListAccountsR
 
 async def reassign_user(deps: Deps, *, caller: Caller, from_user: str, to_user: str) -> int:
     """A leaving user's accounts (as rep, default rep or CSM owner) go to another user of the same role."""
-    if not to_user:
-        raise InvalidInput.field("to_user_id", "name the user who takes over")
+    if not to_user or to_user == from_user:
+        raise InvalidInput.field("to_user_id", "name another user who takes over")
     async with deps.unit_of_work() as session:
         source = (await session.execute(sa.select(users.c.id, users.c.role).where(
             users.c.id == as_uuid(from_user, "user"), users.c.org_id == uuid.UUID(caller.org_id)))).first()

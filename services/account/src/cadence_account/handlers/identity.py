@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from cadence_platform.audit import changes_between, record_audit
 from cadence_platform.caller import Caller
 from cadence_platform.errors import Conflict, FailedPrecondition, InvalidInput, NotFound, Unauthenticated
-from cadence_platform.paging import decode_cursor, page_limit, split_page
+from cadence_platform.paging import decode_cursor, like_pattern, page_limit, split_page
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cadence.account.v1 import identity_events_pb2 as events
@@ -151,8 +151,9 @@ async def list_users(deps: Deps, *, caller: Caller, limit: int, cursor: str, rol
     if role:
         query = query.where(users.c.role == role)
     if q:
-        like = f"%{q.lower()}%"
-        query = query.where(sa.or_(sa.func.lower(users.c.email).like(like), sa.func.lower(users.c.name).like(like)))
+        like = like_pattern(q)
+        query = query.where(sa.or_(sa.func.lower(users.c.email).like(like, escape="\\"),
+                                   sa.func.lower(users.c.name).like(like, escape="\\")))
     if active is not None:
         query = query.where(users.c.active == active)
     if (key := decode_cursor(cursor)) is not None:

@@ -43,3 +43,15 @@ async def apply_renewal_outcome(outbox: Outbox, session: AsyncSession, envelope:
         )).mappings().one())
         envelopes.append(event_for(envelope.org_id, outbox.producer, updated, "updated", sorted(values), old_date))
     await outbox.add_envelopes(session, envelopes)
+
+
+async def mark_in_renewal(outbox: Outbox, session: AsyncSession, envelope: EventEnvelope) -> None:
+    """A run started: its subscriptions are now in their renewal (the `renewal` lifecycle stage)."""
+    started = unpack(envelope, engine_events.PlaybookStarted)
+    ids = [uuid.UUID(s) for s in started.renewal.subscription_ids]
+    rows = (await session.execute(sa.update(subscriptions).where(
+        subscriptions.c.id.in_(ids), subscriptions.c.lifecycle_stage.in_(("onboarding", "active")),
+    ).values(lifecycle_stage="renewal", updated_at=sa.func.now(), revision=subscriptions.c.revision + 1)
+        .returning(subscriptions))).mappings().all()
+    await outbox.add_envelopes(session, [event_for(envelope.org_id, outbox.producer, dict(r), "updated",
+                                                   ["lifecycle_stage"]) for r in rows])

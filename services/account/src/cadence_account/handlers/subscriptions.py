@@ -184,7 +184,8 @@ async def list_subscriptions(deps: Deps, *, caller: Caller, request: pb.ListSubs
             "account_name": (accounts.c.name, False), "vendor": (subscriptions.c.vendor, False)}[sort]
         if (key := decode_cursor(request.page.cursor)) is not None:
             bound = sa.tuple_(key_column, subscriptions.c.id)
-            after = sa.tuple_(sa.literal(key[0]) if sort != "renewal_date" else sa.cast(key[0], sa.Date),
+            typed = {"renewal_date": sa.Date, "-arr": sa.Numeric}.get(sort)
+            after = sa.tuple_(sa.cast(key[0], typed) if typed else sa.literal(key[0]),
                               sa.cast(key[1], subscriptions.c.id.type))
             query = query.where(bound < after if descending else bound > after)
         order = [key_column.desc() if descending else key_column, subscriptions.c.id.desc() if descending

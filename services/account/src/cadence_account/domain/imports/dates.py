@@ -39,8 +39,18 @@ def _from_format(text: str, style: DateStyle) -> date:
         raise BadValue(f"not a date in the format {style.fmt}: {text}") from None
 
 
+EARLIEST, LATEST = date(1970, 1, 1), date(2199, 12, 31)  # contract dates; anything else is a typo
+
+
 def parse_date(text: str, style: DateStyle) -> date:
-    """`text` is already stripped and non-empty."""
+    """`text` is already stripped and non-empty; the date must lie within EARLIEST–LATEST."""
+    found = _parse_date(text, style)
+    if not EARLIEST <= found <= LATEST:
+        raise BadValue(f"date out of range: {text} (expected {EARLIEST.year}–{LATEST.year})")
+    return found
+
+
+def _parse_date(text: str, style: DateStyle) -> date:
     if len(text) >= 10 and text[4] == "-" and text[7] == "-" and (len(text) == 10 or text[10] in "T "):
         head = text[:10]
         try:

@@ -191,6 +191,8 @@ def _subscription_rows(
         term_start = get(start_src, to_date)
         auto_renew = get(auto_src, parse_bool)
         stage = get(stage_src, parse_lifecycle_stage)
+        if term_start and renewal and term_start > renewal:
+            reader.error(start_src.label, text(start_src), f"term_start {term_start} is after renewal_date {renewal}")
         subscription = None
         if account_id and sub_id and vendor and product and renewal:
             subscription = ImportedSubscription(
