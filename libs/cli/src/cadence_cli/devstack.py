@@ -102,7 +102,7 @@ def banner(stack: Stack, org_name: str, logins: list[Login]) -> str:
     return f"""
 Cadence is running.
 
-  Web / API     {stack.gateway_url}   (interactive API docs: {stack.gateway_url}/docs)
+  API           {stack.gateway_url}/api/v1   (interactive docs: {stack.gateway_url}/docs)
   Org           {org_name}
   Log in        POST {stack.gateway_url}/api/v1/auth/login {{"email": ..., "password": ...}}
 {rows}
