@@ -7,6 +7,10 @@ import asyncio
 import sys
 
 import grpc
+from google.rpc import status_pb2
+
+from cadence_platform.errors import FieldError, field_errors_of
+from cadence_platform.grpc_server import STATUS_DETAILS_KEY
 
 from cadence_cli.config import CliSettings
 
@@ -60,6 +64,24 @@ def _demo_load(args: argparse.Namespace) -> int:
     return 0 if job is None or job.state == "succeeded" else 1
 
 
+def _demo_generate(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from cadence_cli.imports import generate_portfolio, import_portfolio
+    from cadence_cli.orgs import org_id_for, seed_demo_org
+
+    settings = CliSettings()
+    if args.org and args.org != settings.demo_org_slug:
+        org_id = asyncio.run(org_id_for(settings, args.org))
+    else:
+        org_id = asyncio.run(seed_demo_org(settings))[0].id
+    out = Path(args.out) if args.out else Path(settings.state_dir) / f"demo-{args.accounts}"
+    files = generate_portfolio(settings, args.accounts, out, args.seed)
+    done = asyncio.run(import_portfolio(settings, org_id, files))
+    print(done.summary())
+    return 0 if done.job.state == "succeeded" else 1
+
+
 def _dev_up(args: argparse.Namespace) -> int:
     from cadence_cli.devstack import up
 
@@ -86,6 +108,12 @@ def parser() -> argparse.ArgumentParser:
     load = demo.add_parser("load", help="generate the demo portfolio and import it (skipped when loaded)")
     load.add_argument("--accounts", type=int, default=300)
     load.set_defaults(run=_demo_load)
+    generate = demo.add_parser("generate", help="generate a portfolio of any size and import it (streaming)")
+    generate.add_argument("--accounts", type=int, required=True, help="e.g. 100000 (about 10 subscriptions each)")
+    generate.add_argument("--org", default="", help="the org's slug (default: the demo org, created when missing)")
+    generate.add_argument("--out", default="", help="folder for the CSV files (default: .run/demo-N)")
+    generate.add_argument("--seed", type=int, default=42, help="the generator's seed (same seed, same portfolio)")
+    generate.set_defaults(run=_demo_generate)
 
     imp = commands.add_parser("import", help="import accounts from CSV exports (template, salesforce, hubspot)")
     imp.add_argument("files", nargs="+", help="CSV files of one job (e.g. Account.csv Contract.csv Opportunity.csv)")
@@ -107,7 +135,19 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.run(args))
     except grpc.aio.AioRpcError as error:
         print(f"cadence: {error.code().name.lower()}: {error.details()}", file=sys.stderr)
+        if error.code() in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED):
+            print(f"  the account service at {CliSettings().account_target} does not answer: start the stack "
+                  "(make run) or set CADENCE_ACCOUNT_TARGET", file=sys.stderr)
+        for field in field_errors(error):
+            print(f"  {field.field}: {field.reason}", file=sys.stderr)
         return 1
+
+
+def field_errors(error: grpc.aio.AioRpcError) -> list[FieldError]:
+    for key, value in error.trailing_metadata() or ():
+        if key == STATUS_DETAILS_KEY:
+            return field_errors_of(status_pb2.Status.FromString(value))
+    return []
 
 
 if __name__ == "__main__":

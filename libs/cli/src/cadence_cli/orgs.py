@@ -27,7 +27,7 @@ async def create_org(settings: CliSettings, *, name: str, slug: str, admin_email
                      admin_name: str = "Admin", reporting_currency: str = "", time_zone: str = "",
                      existing_ok: bool = False) -> pb.Org:
     secret = settings.caller_secret.get_secret_value()
-    async with open_channel(settings.account_target, deadline_seconds=30) as channel:
+    async with open_channel(settings.account_target, deadline_seconds=10) as channel:
         stub = identity_pb2_grpc.IdentityServiceStub(channel)
         return await stub.CreateOrg(
             pb.CreateOrgRequest(
