@@ -93,7 +93,7 @@ def run_copy_baseline(conninfo: str, n: int) -> CopyResult:
             select gen_random_uuid(), o.id, a.ids[1 + (g %% array_length(a.ids, 1))],
                    'Renewal step ' || (g %% 7) || ': confirm the order',
                    (array['call', 'meeting', 'email', 'task'])[1 + g %% 4],
-                   current_date + (g %% 366), 'open', u.ids[1 + (g %% 6)], (g * 7919) %% 100
+                   current_date + (g %% 366), 'open', u.ids[1 + (g %% 6)], (g::bigint * 7919) %% 100
             from generate_series(1, %(n)s) g, o, a, u
         """, {"n": n})
         conn.commit()

@@ -15,6 +15,7 @@ from cadence_playbook_engine.grpc_api import PlaybookEngineServicer
 from cadence_playbook_engine.handlers.deps import Deps
 from cadence_playbook_engine.settings import PlaybookEngineSettings
 from cadence_playbook_engine.sweep import PeriodicSweep
+from cadence_playbook_engine.trigger import SweepTrigger
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -23,7 +24,7 @@ async def serve(settings: PlaybookEngineSettings) -> None:
     ctx = await start_service(settings, tables=messaging, migrations_dir=MIGRATIONS,
                               streams=["ENGINE", "ACCOUNT", "SCORING", "DLQ"])
     scoring = ScoringClient(settings.scoring_target, ctx.caller_secret)
-    deps = Deps(ctx.sessions, ctx.outbox, scoring)
+    deps = Deps(ctx.sessions, ctx.outbox, scoring, SweepTrigger())
     ctx.runner.add_servicer(
         lambda server: engine_pb2_grpc.add_PlaybookEngineServiceServicer_to_server(PlaybookEngineServicer(deps), server),
         "cadence.engine.v1.PlaybookEngineService",

@@ -11,7 +11,7 @@ from cadence.events.v1.envelope_pb2 import EventEnvelope
 from cadence_platform.bootstrap import ServiceContext
 from cadence_platform.consumer import Subscription
 
-from cadence_playbook_engine.handlers import read_models
+from cadence_playbook_engine.handlers import imports, read_models
 from cadence_playbook_engine.handlers.deps import Deps
 
 Handler = Callable[[Deps, AsyncSession, EventEnvelope], Awaitable[None]]
@@ -23,6 +23,8 @@ ACCOUNT_EVENTS: dict[str, Handler] = {
         "created", "updated", "archived", "motion_changed", "reps_changed", "csm_changed")},
     "escalation.raised": read_models.on_account, "escalation.resolved": read_models.on_account,
     "subscription.created": read_models.on_subscription, "subscription.updated": read_models.on_subscription,
+    # An import's accounts: read models in bulk, then the (debounced) sweep starts their runs.
+    "account.imported": imports.on_account_imported,
 }
 
 

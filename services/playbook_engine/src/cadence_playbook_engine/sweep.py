@@ -1,8 +1,10 @@
-"""The periodic renewal-window sweep (time passes, renewals enter their window).
+"""The renewal-window sweep (time passes, renewals enter their window; an import pokes it).
 
-Work is split into the same 16 partitions as the events (hash of the account id). A replica
-takes a partition of an org with a transaction-scoped advisory lock, so N replicas share a
-sweep without doing anything twice; the renewals' unique key backs that up.
+Work is split into the same 16 partitions as the events (hash of the account id). A partition is
+swept in chunks of CHUNK due renewals, one transaction each, so memory stays bounded and a crash
+loses at most a chunk (the next sweep finds it again). Every chunk's transaction takes the
+partition's advisory lock first: a replica that finds it held skips the partition (the holder is
+working through it), so N replicas share a sweep; the renewals' unique key has the last word.
 """
 
 from __future__ import annotations
@@ -11,50 +13,61 @@ import asyncio
 import logging
 import uuid
 import zlib
-from datetime import timedelta
 
 import sqlalchemy as sa
 
 from cadence_platform.events import PARTITIONS
 
-from cadence_playbook_engine.adapters.tables import accounts_rm, orgs_rm, renewals, subscriptions_rm
-from cadence_playbook_engine.domain.renewals import OPEN_STAGES
+from cadence_playbook_engine.adapters.candidates import find_due
+from cadence_playbook_engine.adapters.tables import orgs_rm
 from cadence_playbook_engine.handlers.deps import Deps
-from cadence_playbook_engine.handlers.runs import DEFAULT_WINDOW, org_playbooks, start_runs_for_account
+from cadence_playbook_engine.handlers.runs import org_playbooks
+from cadence_playbook_engine.handlers.starts import Planner, start_batch
 from cadence_playbook_engine.handlers.views import org_context
 
 log = logging.getLogger(__name__)
+CHUNK = 2000  # due renewals per transaction (~10k actions, ~10 MB of rows and events)
+CONCURRENT_PARTITIONS = 2  # one partition's writes overlap another's wait for scoring
 
 
 def _lock_key(org_id: uuid.UUID) -> int:
     return zlib.crc32(org_id.bytes) - 2**31  # advisory lock keys are signed 32-bit
 
 
-async def sweep_partition(deps: Deps, org_id: uuid.UUID, partition: int) -> int:
-    """Start every due run in one partition of one org; 0 if another replica holds it."""
-    async with deps.unit_of_work() as session:
-        if not await session.scalar(sa.select(sa.func.pg_try_advisory_xact_lock(_lock_key(org_id), partition))):
-            return 0
+async def _planner(deps: Deps, org_id: uuid.UUID) -> Planner:
+    async with deps.sessions() as session:
         ctx = await org_context(session, str(org_id))
-        playbook_set = await org_playbooks(session, str(org_id))
-        window = max((p.trigger_days for p in playbook_set[0]), default=DEFAULT_WINDOW)
-        candidates = (await session.scalars(
-            sa.select(subscriptions_rm.c.account_id).distinct()
-            .join(accounts_rm, accounts_rm.c.account_id == subscriptions_rm.c.account_id)
-            .where(accounts_rm.c.org_id == org_id, accounts_rm.c.partition == partition,
-                   accounts_rm.c.archived.is_(False), subscriptions_rm.c.lifecycle_stage.in_(OPEN_STAGES),
-                   subscriptions_rm.c.renewal_date <= ctx.today + timedelta(days=window),
-                   ~sa.exists().where(renewals.c.account_id == subscriptions_rm.c.account_id,
-                                      renewals.c.vendor_key == subscriptions_rm.c.vendor_key,
-                                      renewals.c.renewal_date == subscriptions_rm.c.renewal_date)))).all()
-        started = 0
-        for account_id in candidates:
-            started += await start_runs_for_account(deps, session, ctx, account_id, playbook_set)
-        return started
+        return Planner(ctx, *await org_playbooks(session, str(org_id)))
 
 
-async def sweep_org(deps: Deps, org_id: uuid.UUID) -> int:
-    return sum([await sweep_partition(deps, org_id, p) for p in range(PARTITIONS)])
+async def sweep_partition(deps: Deps, org_id: uuid.UUID, partition: int, planner: Planner | None = None,
+                          *, chunk: int = CHUNK) -> int:
+    """Start every due run in one partition of one org; stops early if another replica holds it."""
+    planner = planner or await _planner(deps, org_id)
+    started, after = 0, None
+    while True:
+        async with deps.unit_of_work() as session:
+            if not await session.scalar(sa.select(sa.func.pg_try_advisory_xact_lock(_lock_key(org_id), partition))):
+                return started
+            dues = await find_due(session, org_id, planner.ctx.today, planner.windows, partition=partition,
+                                  after=after, limit=chunk)
+            started += await start_batch(deps, session, planner, dues)
+        if len(dues) < chunk:
+            return started
+        after = dues[-1].key  # groups outside their exact window are not asked for again
+
+
+async def sweep_org(deps: Deps, org_id: uuid.UUID, *, chunk: int = CHUNK) -> int:
+    planner = await _planner(deps, org_id)
+    pending = list(range(PARTITIONS))
+
+    async def worker() -> int:
+        done = 0
+        while pending:
+            done += await sweep_partition(deps, org_id, pending.pop(0), planner, chunk=chunk)
+        return done
+
+    return sum(await asyncio.gather(*(worker() for _ in range(CONCURRENT_PARTITIONS))))
 
 
 async def sweep_all(deps: Deps) -> int:
@@ -64,19 +77,43 @@ async def sweep_all(deps: Deps) -> int:
 
 
 class PeriodicSweep:
+    """Sweeps every org each interval, and the poked orgs as soon as the trigger fires."""
+
     def __init__(self, deps: Deps, interval_seconds: float) -> None:
         self.deps = deps
         self.interval = interval_seconds
 
     async def run(self, stop: asyncio.Event) -> None:
+        loop = asyncio.get_running_loop()
+        orgs: set[str] | None = None  # None = every org
         while not stop.is_set():
-            try:
-                started = await sweep_all(self.deps)
-                if started:
-                    log.info("sweep started runs", extra={"runs_started": started})
-            except Exception:
-                log.exception("sweep failed; trying again next interval")
-            try:
-                await asyncio.wait_for(stop.wait(), self.interval)
-            except TimeoutError:
-                pass
+            if orgs is None:
+                next_full = loop.time() + self.interval  # pokes never push the full sweep back
+            await self._sweep(orgs)
+            orgs = await self._wait(stop, until=next_full)
+
+    async def _sweep(self, orgs: set[str] | None) -> None:
+        try:
+            started = await (sweep_all(self.deps) if orgs is None else self._sweep_orgs(orgs))
+            if started:
+                log.info("sweep started runs", extra={"runs_started": started})
+        except Exception:
+            log.exception("sweep failed; trying again next interval")
+
+    async def _sweep_orgs(self, orgs: set[str]) -> int:
+        return sum([await sweep_org(self.deps, uuid.UUID(org)) for org in sorted(orgs)])
+
+    async def _wait(self, stop: asyncio.Event, *, until: float) -> set[str] | None:
+        """Until the interval passes (→ every org), the trigger fires (→ the poked orgs) or stop."""
+        trigger = self.deps.sweep_trigger
+        waits = [asyncio.ensure_future(stop.wait())]
+        if trigger is not None:
+            waits.append(asyncio.ensure_future(trigger.fired.wait()))
+        left = max(0.0, until - asyncio.get_running_loop().time())
+        _, pending = await asyncio.wait(waits, timeout=left, return_when=asyncio.FIRST_COMPLETED)
+        for task in pending:
+            task.cancel()
+        if trigger is not None and trigger.fired.is_set():
+            return trigger.take()
+        return None
+

@@ -4,13 +4,8 @@ once, a redelivered event starts nothing new, a rep change moves open actions.""
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
 import uuid
-from collections.abc import AsyncIterator, Iterator
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -18,56 +13,26 @@ import sqlalchemy as sa
 from cadence.account.v1 import accounts_events_pb2 as account_events
 from cadence.account.v1 import accounts_pb2
 from cadence.common.v1.common_pb2 import Money
-from cadence_platform import db
-from cadence_platform.bootstrap import prepare_database
-from cadence_platform.events import Naming, new_event, partition_of
-from cadence_platform.outbox import Outbox
-from cadence_platform.settings import LOCAL_CALLER_SECRET
-from cadence_platform.testing import free_port
+from cadence.events.v1.envelope_pb2 import EventEnvelope
+from cadence_platform.events import new_event, partition_of
 
-from cadence_playbook_engine.adapters.scoring import ScoringClient
 from cadence_playbook_engine.adapters.tables import (
-    accounts_rm, actions, messaging, orgs_rm, renewals, runs, subscriptions_rm,
+    accounts_rm,
+    actions,
+    messaging,
+    orgs_rm,
+    playbooks,
+    renewals,
+    runs,
+    subscriptions_rm,
 )
 from cadence_playbook_engine.domain.renewals import vendor_key
 from cadence_playbook_engine.handlers import read_models
 from cadence_playbook_engine.handlers.deps import Deps
 from cadence_playbook_engine.handlers.playbooks import seed_defaults
-from cadence_playbook_engine.settings import PlaybookEngineSettings
 from cadence_playbook_engine.sweep import sweep_org
 
 pytestmark = pytest.mark.integration
-MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
-
-
-@pytest.fixture(scope="module")
-def scoring_target(database_url: str, naming: Naming, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = free_port()
-    log = (tmp_path_factory.mktemp("scoring") / "scoring.log").open("wb")
-    env = {**os.environ, "CADENCE_DATABASE_URL": database_url, "CADENCE_NATS_PREFIX": naming.prefix,
-           "CADENCE_SCORING_GRPC_PORT": str(port)}
-    process = subprocess.Popen([sys.executable, "-m", "cadence_scoring"], env=env, stdout=log, stderr=subprocess.STDOUT)
-    yield f"127.0.0.1:{port}"
-    process.terminate()
-    process.wait(timeout=20)
-
-
-async def make_deps(database_url: str, naming: Naming, scoring_target: str) -> tuple[Deps, db.AsyncEngine]:
-    engine = db.create_engine(database_url, pool_size=4)
-    outbox = Outbox(messaging.outbox, naming, "playbook_engine")
-    return Deps(db.session_factory(engine), outbox, ScoringClient(scoring_target, LOCAL_CALLER_SECRET)), engine
-
-
-@pytest.fixture
-async def engines(database_url: str, naming: Naming, scoring_target: str) -> AsyncIterator[tuple[Deps, Deps]]:
-    settings = PlaybookEngineSettings(database_url=database_url)
-    (await prepare_database(settings, MIGRATIONS)).sync_engine.dispose()
-    first, e1 = await make_deps(database_url, naming, scoring_target)
-    second, e2 = await make_deps(database_url, naming, scoring_target)
-    yield first, second
-    for deps, engine in ((first, e1), (second, e2)):
-        await deps.scoring.close()
-        await engine.dispose()
 
 
 async def seed_org(deps: Deps, accounts: int, today: date) -> tuple[uuid.UUID, list[uuid.UUID]]:
@@ -114,8 +79,10 @@ async def count(deps: Deps, table: sa.Table, org: uuid.UUID) -> int:
 
 async def test_two_engines_sweeping_together_start_each_run_once(engines: tuple[Deps, Deps]) -> None:
     first, second = engines
-    org, ids = await seed_org(first, 40, date.today())
-    started = await asyncio.gather(sweep_org(first, org), sweep_org(second, org), sweep_org(first, org))
+    org, _ = await seed_org(first, 40, date.today())
+    # Small chunks: each sweep commits many transactions, and the replicas interleave between them.
+    started = await asyncio.gather(sweep_org(first, org, chunk=3), sweep_org(second, org, chunk=2),
+                                   sweep_org(first, org, chunk=5), sweep_org(second, org))
     # Each account's two co-termed Microsoft lines are one renewal in the window; Veeam (200 days) is not yet.
     assert sum(started) == 40
     assert await count(first, renewals, org) == 40 and await count(first, runs, org) == 40
@@ -123,10 +90,19 @@ async def test_two_engines_sweeping_together_start_each_run_once(engines: tuple[
     async with first.sessions() as session:
         per_run = (await session.execute(sa.select(actions.c.run_id, sa.func.count()).where(
             actions.c.org_id == org).group_by(actions.c.run_id))).all()
+        steps = dict((await session.execute(sa.select(runs.c.id, sa.func.jsonb_array_length(playbooks.c.steps))
+                                            .join(playbooks, playbooks.c.id == runs.c.playbook_id)
+                                            .where(runs.c.org_id == org))).all())
         unprioritised = await session.scalar(sa.select(sa.func.count()).select_from(actions).where(
             actions.c.org_id == org, actions.c.priority == 0))
-    assert len(per_run) == 40 and all(n >= 2 for _, n in per_run)
+        events = (await session.scalars(sa.select(messaging.outbox.c.data).where(
+            messaging.outbox.c.subject.endswith(".playbook.started")))).all()
+    # Each run's actions once (one per step, never a second copy), and exactly one playbook.started per run.
+    assert len(per_run) == 40 and all(n == steps[run_id] for run_id, n in per_run)
     assert unprioritised == 0
+    started_runs = [EventEnvelope.FromString(data).aggregate_id for data in events]
+    mine = [r for r in started_runs if uuid.UUID(r) in steps]
+    assert sorted(mine) == sorted(str(r) for r in steps)
 
 
 async def test_a_redelivered_subscription_event_starts_nothing_new(engines: tuple[Deps, Deps]) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cadence.account.v1 import accounts_events_pb2 as account_events
+from cadence.account.v1 import accounts_pb2
 from cadence.account.v1 import identity_events_pb2 as identity_events
 from cadence.engine.v1 import engine_events_pb2 as events
 from cadence.events.v1.envelope_pb2 import EventEnvelope
@@ -56,6 +57,19 @@ async def on_user(deps: Deps, session: AsyncSession, envelope: EventEnvelope) ->
                           .on_conflict_do_update(index_elements=[users_rm.c.user_id], set_=values))
 
 
+def account_values(account: accounts_pb2.Account) -> Row:
+    return {"org_id": uuid.UUID(account.org_id), "name": account.name, "motion": account.motion,
+            "csm_id": _uuid_or_none(account.csm_id), "default_rep_id": _uuid_or_none(account.default_rep_id),
+            "rep_ids": [uuid.UUID(r) for r in account.rep_ids], "escalated": account.escalation.active,
+            "archived": account.archived, "partition": partition_of(account.id)}
+
+
+async def upsert_account(session: AsyncSession, account: accounts_pb2.Account) -> None:
+    values = account_values(account)
+    await session.execute(pg_insert(accounts_rm).values(account_id=uuid.UUID(account.id), **values)
+                          .on_conflict_do_update(index_elements=[accounts_rm.c.account_id], set_=values))
+
+
 async def on_account(deps: Deps, session: AsyncSession, envelope: EventEnvelope) -> None:
     if envelope.type.startswith("escalation."):
         account = unpack(envelope, account_events.EscalationChanged).account  # type: ignore[attr-defined]
@@ -64,12 +78,7 @@ async def on_account(deps: Deps, session: AsyncSession, envelope: EventEnvelope)
         change = unpack(envelope, account_events.AccountChanged)  # type: ignore[assignment]
         account = change.account  # type: ignore[union-attr]
     account_id = uuid.UUID(account.id)
-    values = {"org_id": uuid.UUID(account.org_id), "name": account.name, "motion": account.motion,
-              "csm_id": _uuid_or_none(account.csm_id), "default_rep_id": _uuid_or_none(account.default_rep_id),
-              "rep_ids": [uuid.UUID(r) for r in account.rep_ids], "escalated": account.escalation.active,
-              "archived": account.archived, "partition": partition_of(account.id)}
-    await session.execute(pg_insert(accounts_rm).values(account_id=account_id, **values)
-                          .on_conflict_do_update(index_elements=[accounts_rm.c.account_id], set_=values))
+    await upsert_account(session, account)
     if change is None:
         return
     ctx = await org_context(session, account.org_id)
@@ -81,15 +90,15 @@ async def on_account(deps: Deps, session: AsyncSession, envelope: EventEnvelope)
         before = None
     if before is not None:
         on_account_now = [*account.rep_ids, *([account.csm_id] if account.csm_id else [])]
-        await _reassign(deps, session, ctx, account_id, before, on_account_now,
-                        choose_assignee(account.default_rep_id, account.csm_id))
+        await reassign(deps, session, ctx, account_id, before, on_account_now,
+                       choose_assignee(account.default_rep_id, account.csm_id))
     if envelope.type == "account.motion_changed":
-        await _replace_steps(deps, session, ctx, account_id)
+        await replace_steps(deps, session, ctx, account_id)
     await start_runs_for_account(deps, session, ctx, account_id)
 
 
-async def _reassign(deps: Deps, session: AsyncSession, ctx: Any, account_id: uuid.UUID, before: str,
-                    on_account: list[str], after: str) -> None:
+async def reassign(deps: Deps, session: AsyncSession, ctx: Any, account_id: uuid.UUID, before: str,
+                   on_account: list[str], after: str) -> None:
     """Open run actions that went to the old automatic assignee, or to someone no longer on the
     account, go to the new automatic assignee (default rep, else CSM, else the unassigned queue)."""
     if before == after:
@@ -111,7 +120,7 @@ async def _reassign(deps: Deps, session: AsyncSession, ctx: Any, account_id: uui
                                                                change="reassigned", previous_assignee_id=before))
 
 
-async def _replace_steps(deps: Deps, session: AsyncSession, ctx: Any, account_id: uuid.UUID) -> None:
+async def replace_steps(deps: Deps, session: AsyncSession, ctx: Any, account_id: uuid.UUID) -> None:
     """A motion change mid-run: steps not yet started follow the new motion's playbook."""
     account = dict((await session.execute(sa.select(accounts_rm).where(accounts_rm.c.account_id == account_id)
                                           )).mappings().one())
@@ -145,34 +154,39 @@ async def _replace_steps(deps: Deps, session: AsyncSession, ctx: Any, account_id
             playbook_id=uuid.UUID(chosen.id)))
 
 
+def subscription_values(org_id: str, s: accounts_pb2.Subscription) -> Row:
+    return {"org_id": uuid.UUID(org_id), "account_id": uuid.UUID(s.account_id), "vendor": s.vendor,
+            "vendor_key": vendor_key(s.vendor), "renewal_date": date.fromisoformat(s.renewal_date),
+            "term_start": date.fromisoformat(s.term_start) if s.term_start else None,
+            "lifecycle_stage": s.lifecycle_stage, "arr_amount": s.arr.amount or None if s.HasField("arr") else None,
+            "arr_currency": s.arr.currency if s.HasField("arr") else ""}
+
+
 async def on_subscription(deps: Deps, session: AsyncSession, envelope: EventEnvelope) -> None:
     change = unpack(envelope, account_events.SubscriptionChanged)
     s = change.subscription  # type: ignore[attr-defined]
-    values = {"org_id": uuid.UUID(envelope.org_id), "account_id": uuid.UUID(s.account_id), "vendor": s.vendor,
-              "vendor_key": vendor_key(s.vendor), "renewal_date": date.fromisoformat(s.renewal_date),
-              "term_start": date.fromisoformat(s.term_start) if s.term_start else None,
-              "lifecycle_stage": s.lifecycle_stage, "arr_amount": s.arr.amount or None if s.HasField("arr") else None,
-              "arr_currency": s.arr.currency if s.HasField("arr") else ""}
+    values = subscription_values(envelope.org_id, s)
     await session.execute(pg_insert(subscriptions_rm).values(subscription_id=uuid.UUID(s.id), **values)
                           .on_conflict_do_update(index_elements=[subscriptions_rm.c.subscription_id], set_=values))
     # A line co-termed with an open renewal joins it (a run is never started twice for one key).
     await session.execute(sa.update(renewals).where(
         renewals.c.account_id == values["account_id"], renewals.c.vendor_key == values["vendor_key"],
         renewals.c.renewal_date == values["renewal_date"], renewals.c.status == "open",
-        ~renewals.c.subscription_ids.any(uuid.UUID(s.id)),
+        ~renewals.c.subscription_ids.contains([uuid.UUID(s.id)]),
     ).values(subscription_ids=sa.func.array_append(renewals.c.subscription_ids, uuid.UUID(s.id))))
     ctx = await org_context(session, envelope.org_id)
     previous = change.previous_renewal_date
     if previous and previous != s.renewal_date:
-        await _move_renewal(deps, session, ctx, uuid.UUID(s.id), date.fromisoformat(previous), values["renewal_date"])
+        await move_renewal(deps, session, ctx, uuid.UUID(s.id), date.fromisoformat(previous), values["renewal_date"])
     await start_runs_for_account(deps, session, ctx, values["account_id"])
 
 
-async def _move_renewal(deps: Deps, session: AsyncSession, ctx: Any, subscription_id: uuid.UUID, old: date,
-                        new: date) -> None:
+async def move_renewal(deps: Deps, session: AsyncSession, ctx: Any, subscription_id: uuid.UUID, old: date,
+                       new: date) -> None:
     """The same renewal moves (never a second run) once all its co-termed lines carry the new date."""
     renewal = (await session.execute(sa.select(renewals).where(
-        renewals.c.subscription_ids.any(subscription_id), renewals.c.status == "open", renewals.c.renewal_date == old,
+        renewals.c.subscription_ids.contains([subscription_id]), renewals.c.status == "open",
+        renewals.c.renewal_date == old,
     ).with_for_update())).mappings().first()
     if renewal is None:
         return

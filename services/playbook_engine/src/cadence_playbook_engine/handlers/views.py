@@ -97,7 +97,8 @@ def priority_input(row: Row, page: Page, today: date) -> scoring_pb2.PriorityInp
     )
 
 
-def action_pb(row: Row, page: Page, today: date) -> pb.Action:
+def action_pb(row: Row, page: Page, today: date, *, inputs: scoring_pb2.PriorityInput | None = None) -> pb.Action:
+    """The Action message; `inputs` is the row's priority input when the caller already built it."""
     account = page.accounts.get(row["account_id"], {})
     renewal = page.renewals.get(row["renewal_id"]) if row["renewal_id"] else None
     message = pb.Action(
@@ -113,7 +114,7 @@ def action_pb(row: Row, page: Page, today: date) -> pb.Action:
         renewal_date=renewal["renewal_date"].isoformat() if renewal else "", current_step=is_current(row, page),
         created_at=ts(row["created_at"]), version=row["version"], motion=account.get("motion", ""),
     )
-    message.priority_input.CopyFrom(priority_input(row, page, today))
+    message.priority_input.CopyFrom(inputs if inputs is not None else priority_input(row, page, today))
     return message
 
 
