@@ -136,3 +136,23 @@ async def test_a_rep_change_moves_open_actions(engines: tuple[Deps, Deps]) -> No
         assignees = set((await session.scalars(sa.select(actions.c.assignee_id).where(
             actions.c.account_id == ids[0], actions.c.status == "open"))).all())
     assert assignees == {new_rep}
+
+
+async def test_a_new_reporting_currency_restates_open_renewals(engines: tuple[Deps, Deps]) -> None:
+    from cadence.account.v1 import identity_events_pb2, identity_pb2
+
+    deps, _ = engines
+    org, ids = await seed_org(deps, 2, date.today())
+    await sweep_org(deps, org)
+    async with deps.sessions() as session:
+        before = (await session.scalars(sa.select(renewals.c.arr_reporting).where(renewals.c.org_id == org))).all()
+    settings = identity_pb2.OrgSettings(reporting_currency="USD", time_zone="UTC")
+    envelope = new_event(event_type="org.settings_changed", org_id=str(org), aggregate_id=str(org), producer="account",
+                         aggregate_version=2, payload=identity_events_pb2.OrgSettingsChanged(
+                             org=identity_pb2.Org(id=str(org), settings=settings)))
+    async with deps.unit_of_work() as session:
+        await read_models.on_org(deps, session, envelope)
+    async with deps.sessions() as session:
+        after = (await session.scalars(sa.select(renewals.c.arr_reporting).where(renewals.c.org_id == org))).all()
+    assert before and all(b == 24000 for b in before)  # two co-termed EUR 12,000 lines
+    assert all(a != 24000 and a > 0 for a in after)  # restated in dollars at the ECB's rate

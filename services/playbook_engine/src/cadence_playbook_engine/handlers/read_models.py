@@ -30,6 +30,7 @@ from cadence_playbook_engine.handlers.closing import rescore_run
 from cadence_playbook_engine.handlers.deps import Deps
 from cadence_playbook_engine.handlers.playbooks import seed_defaults
 from cadence_playbook_engine.handlers.runs import create_actions, line_of, org_playbooks, start_runs_for_account
+from cadence_playbook_engine.handlers.starts import Planner
 from cadence_playbook_engine.handlers.views import LIVE, action_pb, load_page, org_context
 
 Row = dict[str, Any]
@@ -44,9 +45,32 @@ async def on_org(deps: Deps, session: AsyncSession, envelope: EventEnvelope) -> 
     org = unpack(envelope, kind).org  # type: ignore[attr-defined]
     values = {"time_zone": org.settings.time_zone or "UTC", "reporting_currency": org.settings.reporting_currency
               or "USD", "fx_rates": dict(org.settings.fx_rates)}
+    before = (await session.execute(sa.select(orgs_rm.c.reporting_currency, orgs_rm.c.fx_rates).where(
+        orgs_rm.c.org_id == uuid.UUID(org.id)))).first()
     await session.execute(pg_insert(orgs_rm).values(org_id=uuid.UUID(org.id), **values)
                           .on_conflict_do_update(index_elements=[orgs_rm.c.org_id], set_=values))
     await seed_defaults(session, uuid.UUID(org.id))
+    if before is not None and (before.reporting_currency, before.fx_rates) != (values["reporting_currency"],
+                                                                                 values["fx_rates"]):
+        await _reprice_open_renewals(session, org.id)
+
+
+async def _reprice_open_renewals(session: AsyncSession, org_id: str) -> None:
+    """A new reporting currency (or rates): open renewals' ARR is restated from their subscriptions."""
+    ctx = await org_context(session, org_id)
+    planner = Planner(ctx, [], {})
+    rows = await session.execute(
+        sa.select(renewals.c.id, subscriptions_rm.c.arr_currency, sa.func.sum(subscriptions_rm.c.arr_amount))
+        .join(subscriptions_rm, subscriptions_rm.c.subscription_id == sa.func.any(renewals.c.subscription_ids))
+        .where(renewals.c.org_id == uuid.UUID(org_id), renewals.c.status == "open",
+               subscriptions_rm.c.arr_amount.isnot(None))
+        .group_by(renewals.c.id, subscriptions_rm.c.arr_currency))
+    per_renewal: dict[uuid.UUID, dict[str, Any]] = {}
+    for renewal_id, currency, amount in rows:
+        per_renewal.setdefault(renewal_id, {})[currency] = amount
+    for renewal_id, per_currency in per_renewal.items():
+        await session.execute(sa.update(renewals).where(renewals.c.id == renewal_id).values(
+            arr_reporting=planner.arr(per_currency)))
 
 
 async def on_user(deps: Deps, session: AsyncSession, envelope: EventEnvelope) -> None:
