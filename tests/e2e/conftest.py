@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from cadence_platform.events import Naming
 from cadence_platform.testing import free_port
 

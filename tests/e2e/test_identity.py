@@ -8,9 +8,10 @@ import uuid
 import grpc
 import httpx
 import pytest
+from tenacity import retry, stop_after_delay, wait_fixed
+
 from cadence_platform.caller import Caller, encode_caller
 from cadence_platform.settings import LOCAL_CALLER_SECRET
-from tenacity import retry, stop_after_delay, wait_fixed
 
 from .conftest import E2E, PASSWORD
 

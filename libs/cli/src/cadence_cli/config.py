@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from cadence_platform.settings import DEFAULT_DATABASE_URL, DEFAULT_NATS_URL, LOCAL_CALLER_SECRET
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from cadence_platform.settings import DEFAULT_DATABASE_URL, DEFAULT_NATS_URL, LOCAL_CALLER_SECRET
 
 DEMO_DOMAIN = "demo.example.com"
 

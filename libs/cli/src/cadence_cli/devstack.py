@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import httpx
+
 from cadence_platform.db import ensure_database
 
 from cadence_cli.config import CliSettings

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cadence_platform.caller import Caller
-from cadence_platform.grpc_client import caller_metadata, open_channel
-
 from cadence.account.v1 import identity_pb2 as pb
 from cadence.account.v1 import identity_pb2_grpc
+from cadence_platform.caller import Caller
+from cadence_platform.grpc_client import caller_metadata, open_channel
 
 from cadence_cli.config import DEMO_DOMAIN, CliSettings
 

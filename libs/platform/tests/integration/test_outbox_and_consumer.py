@@ -10,14 +10,14 @@ from dataclasses import dataclass, field
 import nats
 import pytest
 import sqlalchemy as sa
-from cadence_platform import db, nats_kit
-from cadence_platform.consumer import EventConsumer, Subscription
-from cadence_platform.events import Naming, unpack
-from cadence_platform.outbox import Outbox, OutboxRelay, messaging_tables
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cadence.audit.v1.audit_pb2 import AuditRecorded
 from cadence.events.v1.envelope_pb2 import EventEnvelope
+from cadence_platform import db, nats_kit
+from cadence_platform.consumer import EventConsumer, Subscription
+from cadence_platform.events import Naming, unpack
+from cadence_platform.outbox import Outbox, OutboxRelay, messaging_tables
 
 pytestmark = pytest.mark.integration
 

@@ -1,6 +1,7 @@
 import time
 
 import pytest
+
 from cadence_platform.caller import Caller, CallerError, decode_caller, encode_caller
 
 SECRET = "s" * 40

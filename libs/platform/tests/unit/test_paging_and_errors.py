@@ -1,9 +1,9 @@
 import pytest
+
+from cadence.audit.v1.audit_pb2 import AuditRecorded
 from cadence_platform.errors import FieldError, InvalidInput, field_errors_of, to_rpc_status
 from cadence_platform.events import Naming, new_event, partition_of, unpack
 from cadence_platform.paging import decode_cursor, encode_cursor, page_limit, split_page
-
-from cadence.audit.v1.audit_pb2 import AuditRecorded
 
 
 def test_limit_defaults_and_bounds() -> None:

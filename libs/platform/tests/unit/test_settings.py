@@ -1,6 +1,7 @@
 import pytest
-from cadence_platform.settings import DatabaseServiceSettings
 from pydantic import ValidationError
+
+from cadence_platform.settings import DatabaseServiceSettings
 
 
 def test_local_runs_with_documented_defaults(monkeypatch: pytest.MonkeyPatch) -> None:

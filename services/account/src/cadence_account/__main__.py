@@ -5,9 +5,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from cadence_platform.bootstrap import start_service
-
 from cadence.account.v1 import accounts_pb2_grpc, identity_pb2_grpc
+from cadence_platform.bootstrap import start_service
 
 from cadence_account.accounts_api import AccountServicer
 from cadence_account.adapters.tables import messaging

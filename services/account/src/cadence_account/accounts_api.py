@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
-from cadence_platform.access import allow
-from cadence_platform.caller import ROLES
-from cadence_platform.grpc_server import current_caller
-
 from cadence.account.v1 import accounts_pb2 as pb
 from cadence.account.v1 import accounts_pb2_grpc as pb_grpc
 from cadence.common.v1.common_pb2 import PageInfo
+from cadence_platform.access import allow
+from cadence_platform.caller import ROLES
+from cadence_platform.grpc_server import current_caller
 
 from cadence_account.handlers import accounts, contacts, imports, subscriptions, techprofile, timeline
 from cadence_account.handlers.deps import Deps

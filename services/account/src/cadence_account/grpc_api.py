@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from cadence_platform.access import allow
-from cadence_platform.grpc_server import current_caller
-
 from cadence.account.v1 import identity_pb2 as pb
 from cadence.account.v1 import identity_pb2_grpc as pb_grpc
 from cadence.common.v1 import common_pb2
+from cadence_platform.access import allow
+from cadence_platform.grpc_server import current_caller
 
 from cadence_account.domain.identity import HealthBands, OrgSettings, ScoreWeights
 from cadence_account.handlers import audit, identity, tokens

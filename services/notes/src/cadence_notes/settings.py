@@ -1,5 +1,6 @@
-from cadence_platform.settings import DEFAULT_DATABASE_URL, DatabaseServiceSettings, service_field
 from pydantic_settings import SettingsConfigDict
+
+from cadence_platform.settings import DEFAULT_DATABASE_URL, DatabaseServiceSettings, service_field
 
 
 class NotesSettings(DatabaseServiceSettings):

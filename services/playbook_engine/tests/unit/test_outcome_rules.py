@@ -2,6 +2,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+
 from cadence_platform.errors import InvalidInput
 
 from cadence_playbook_engine.domain.outcomes import RESULTS, check_result, validate_result

@@ -1,6 +1,7 @@
 from dataclasses import replace
 
 import pytest
+
 from cadence_platform.errors import InvalidInput
 
 from cadence_playbook_engine.domain.model import PlaybookDef, Step

@@ -5,9 +5,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from cadence_platform.bootstrap import ServiceContext, start_service
-
 from cadence.scoring.v1 import scoring_pb2_grpc
+from cadence_platform.bootstrap import ServiceContext, start_service
 
 from cadence_scoring.adapters.tables import messaging
 from cadence_scoring.consumers import register_consumers

@@ -9,15 +9,15 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import date
 
-from cadence_platform.bootstrap import ServiceContext
-from cadence_platform.consumer import Subscription
-from cadence_platform.events import unpack
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cadence.account.v1.accounts_events_pb2 import AccountChanged, EscalationChanged
 from cadence.engine.v1 import engine_pb2
 from cadence.engine.v1.engine_events_pb2 import ActionChanged, PlaybookClosed, PlaybookStarted
 from cadence.events.v1.envelope_pb2 import EventEnvelope
+from cadence_platform.bootstrap import ServiceContext
+from cadence_platform.consumer import Subscription
+from cadence_platform.events import unpack
 
 from cadence_scoring.domain.priority import CLOSED_STATUSES, PriorityInputs
 from cadence_scoring.handlers import priorities

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from cadence.scoring.v1 import scoring_pb2 as pb
+from cadence.scoring.v1 import scoring_pb2_grpc as pb_grpc
 from cadence_platform.access import allow
 from cadence_platform.errors import InvalidInput
 from cadence_platform.grpc_server import current_caller
-
-from cadence.scoring.v1 import scoring_pb2 as pb
-from cadence.scoring.v1 import scoring_pb2_grpc as pb_grpc
 
 from cadence_scoring.domain.priority import score
 from cadence_scoring.handlers.deps import Deps

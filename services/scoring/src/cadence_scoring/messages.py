@@ -6,10 +6,9 @@ import re
 from collections.abc import Iterable
 from datetime import date
 
-from cadence_platform.errors import FieldError, InvalidInput
-
 from cadence.engine.v1 import engine_pb2
 from cadence.scoring.v1 import scoring_pb2 as pb
+from cadence_platform.errors import FieldError, InvalidInput
 
 from cadence_scoring.domain.priority import PriorityInputs, PriorityScore, problems
 

@@ -13,13 +13,6 @@ from typing import Any
 import grpc
 import pytest
 import sqlalchemy as sa
-from cadence_platform.caller import Caller
-from cadence_platform.errors import field_errors_of
-from cadence_platform.events import Naming, new_event, unpack
-from cadence_platform.grpc_client import caller_metadata, open_channel
-from cadence_platform.grpc_server import STATUS_DETAILS_KEY
-from cadence_platform.settings import LOCAL_CALLER_SECRET
-from cadence_platform.testing import free_port
 from google.protobuf.message import Message
 from google.rpc import status_pb2
 from nats.aio.subscription import Subscription as NatsSubscription
@@ -32,6 +25,13 @@ from cadence.engine.v1.engine_pb2 import Action, Renewal
 from cadence.events.v1.envelope_pb2 import EventEnvelope
 from cadence.scoring.v1 import scoring_pb2 as pb
 from cadence.scoring.v1 import scoring_pb2_grpc as pb_grpc
+from cadence_platform.caller import Caller
+from cadence_platform.errors import field_errors_of
+from cadence_platform.events import Naming, new_event, unpack
+from cadence_platform.grpc_client import caller_metadata, open_channel
+from cadence_platform.grpc_server import STATUS_DETAILS_KEY
+from cadence_platform.settings import LOCAL_CALLER_SECRET
+from cadence_platform.testing import free_port
 
 from cadence_scoring.__main__ import build
 from cadence_scoring.adapters.tables import account_flags, action_inputs

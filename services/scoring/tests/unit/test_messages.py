@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from cadence_platform.errors import InvalidInput
 
 from cadence.engine.v1.engine_pb2 import Action
 from cadence.scoring.v1 import scoring_pb2 as pb
+from cadence_platform.errors import InvalidInput
 
 from cadence_scoring.domain.priority import PriorityScore, score
 from cadence_scoring.messages import batch_from_pb, input_of_action, inputs_from_pb, result_pb

@@ -1,6 +1,7 @@
 """SQLAlchemy table objects for the ai schema (the migrations are the source of truth)."""
 
 import sqlalchemy as sa
+
 from cadence_platform.outbox import messaging_tables
 
 SCHEMA = "ai"

@@ -1,8 +1,9 @@
 """SQLAlchemy table objects for the playbook_engine schema (the migrations are the source of truth)."""
 
 import sqlalchemy as sa
-from cadence_platform.outbox import messaging_tables
 from sqlalchemy.dialects import postgresql as pg
+
+from cadence_platform.outbox import messaging_tables
 
 SCHEMA = "playbook_engine"
 metadata = sa.MetaData(schema=SCHEMA)

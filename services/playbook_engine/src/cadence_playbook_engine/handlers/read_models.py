@@ -21,7 +21,13 @@ from cadence.scoring.v1 import scoring_pb2
 from cadence_platform.events import partition_of, unpack
 
 from cadence_playbook_engine.adapters.tables import (
-    accounts_rm, actions, orgs_rm, renewals, runs, subscriptions_rm, users_rm,
+    accounts_rm,
+    actions,
+    orgs_rm,
+    renewals,
+    runs,
+    subscriptions_rm,
+    users_rm,
 )
 from cadence_playbook_engine.domain.playbooks import match_playbook
 from cadence_playbook_engine.domain.renewals import renewal_stage, vendor_key

@@ -5,8 +5,9 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from cadence_platform.outbox import Outbox
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from cadence_platform.outbox import Outbox
 
 
 def org_today(org_id: str) -> date:
