@@ -99,8 +99,9 @@ async def test_the_sample_workflow(e2e: E2E) -> None:
         assert "action.completed" in kinds and "techprofile.updated" in kinds
         return entries
 
-    entries = eventually(on_timeline, seconds=5)
-    assert time.monotonic() - completed_at < 3  # well inside the second in normal runs; slack for a loaded CI box
+    entries = eventually(on_timeline, seconds=15)
+    # Typically ~0.3 s here; the bound leaves room for a loaded CI machine without hiding a stall.
+    assert time.monotonic() - completed_at < 10
     completed = next(e for e in entries if e["kind"] == "action.completed")
     assert completed["details"]["outcome"].startswith("IT is trialling") and completed["actor_id"] == rep["id"]
     assert "Google Workspace" in next(e for e in entries if e["kind"] == "techprofile.updated")["summary"]
