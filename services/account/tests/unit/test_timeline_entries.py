@@ -68,3 +68,19 @@ def test_a_crm_delivery_names_the_crm_record() -> None:
                                 source_id="a1")
     [entry] = entries_for("crm.delivered", crm_events_pb2.ActivityChanged(activity=activity))
     assert entry.summary == "Written to the CRM as 00T1: Call the champion" and entry.subject_id == "a1"
+
+
+def test_an_import_is_one_line_per_account_with_the_moved_dates_behind_it() -> None:
+    account = accounts_pb2.Account(id="acc", name="Acme")
+    lines = [accounts_pb2.Subscription(id=f"s{i}", account_id="acc", vendor="Veeam", renewal_date="2028-03-31")
+             for i in range(3)]
+    [created] = entries_for("account.imported", account_events.AccountImported(
+        account=account, created=True, subscriptions=lines, created_subscription_ids=["s0", "s1", "s2"],
+        previous_renewal_dates=["", "", ""], job_id="acct-1"))
+    assert created.kind == "import" and created.summary == "Created by a CRM import (3 subscriptions)"
+    assert created.subject_id == "acc" and "renewals_moved" not in created.details
+    [updated] = entries_for("account.imported", account_events.AccountImported(
+        account=account, subscriptions=lines[:1], previous_renewal_dates=["2027-03-31"], job_id="acct-2"))
+    assert updated.summary == "Updated by a CRM import (1 subscription)"
+    assert updated.details["renewals_moved"] == [{"subscription_id": "s0", "from": "2027-03-31", "to": "2028-03-31"}]
+    assert updated.details["job_id"] == "acct-2" and updated.details["tech_profile"] is False

@@ -21,6 +21,7 @@ ACCOUNT_EVENTS: dict[str, Handler] = {
     **{f"account.{verb}": read_models.on_account for verb in (
         "created", "updated", "archived", "motion_changed", "reps_changed", "csm_changed")},
     **{f"subscription.{verb}": read_models.on_subscription for verb in ("created", "updated", "ended")},
+    "account.imported": read_models.on_account_imported,
 }
 ENGINE_EVENTS: dict[str, Handler] = {
     "playbook.started": feed.on_playbook_started,

@@ -1,5 +1,5 @@
-"""The CRM-export import as a job: parse (in a thread), then write everything in one transaction
-or nothing at all; the job reports progress, every error and warning, and the counts."""
+"""The CRM-export import as a job: stream the files into one transaction that writes everything or
+nothing at all (see import_apply); the job reports progress, every error and warning, and the counts."""
 
 from __future__ import annotations
 
@@ -12,31 +12,24 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cadence.account.v1 import accounts_events_pb2 as events
+from cadence.account.v1 import accounts_pb2 as pb
 from cadence_platform.audit import record_audit
 from cadence_platform.caller import Caller
 from cadence_platform.errors import InvalidInput, TooLarge
 
-from cadence.account.v1 import accounts_events_pb2 as events
-from cadence.account.v1 import accounts_pb2 as pb
-
-from cadence_account.domain.imports import (
-    FieldMapping,
-    ImportFile,
-    ImportOptions,
-    LocaleError,
-    MappingError,
-    ParsedImport,
-    RowIssue,
-    parse_import,
-)
+from cadence_account.domain.imports import FieldMapping, ImportFile, ImportOptions, LocaleError, MappingError
 from cadence_account.handlers.deps import Deps
-from cadence_account.handlers.import_apply import UnknownAccounts, apply_import
+from cadence_account.handlers.import_apply import Progress, Rejected, apply_import
+from cadence_account.handlers.import_source import ParsedSource, RecordSource, TemplateSource
 from cadence_account.handlers.jobs import create_job, finish_job, get_job, job_pb, update_job
 
 __all__ = ["get_job", "options_from", "run_import", "start_import", "upload_import"]
 log = logging.getLogger(__name__)
-_running: set[asyncio.Task[None]] = set()
-MAX_UPLOAD_BYTES = 4 * 2**30  # keep a reference so the task is not collected mid-way
+_running: set[asyncio.Task[None]] = set()  # keep a reference so the task is not collected mid-way
+MAX_UPLOAD_BYTES = 4 * 2**30
 
 
 def options_from(format: str, locale: str, date_format: str, mapping_json: str) -> ImportOptions:
@@ -53,10 +46,6 @@ def options_from(format: str, locale: str, date_format: str, mapping_json: str) 
         raise InvalidInput.field("locale", str(exc)) from None
     except ValueError as exc:
         raise InvalidInput.field("format" if "format" in str(exc) else "date_format", str(exc)) from None
-
-
-def _issues(items: list[RowIssue]) -> list[dict[str, Any]]:
-    return [{"file": i.file, "row": i.row, "column": i.column, "value": i.value, "reason": i.reason} for i in items]
 
 
 async def start_import(deps: Deps, *, caller: Caller, request: pb.StartImportRequest) -> pb.Job:
@@ -121,33 +110,20 @@ async def run_import(deps: Deps, caller: Caller, job_id: str, files: list[Import
                      spool: Path | None = None) -> None:
     await update_job(deps, job_id, state="running")
     try:
-        parsed: ParsedImport = await asyncio.to_thread(parse_import, files, options)
-        warnings = _issues(parsed.warnings)
-        if not parsed.ok:
-            await finish_job(deps, job_id, state="failed", errors=_issues(parsed.errors), warnings=warnings)
-            return
-        total = len(parsed.accounts) + len(parsed.subscriptions) + len(parsed.contacts) + len(parsed.tech_entries)
-        await update_job(deps, job_id, total=total)
-
-        async def progress(done: int) -> None:
-            await update_job(deps, job_id, done=len(parsed.accounts) + done)
-
+        source_type = TemplateSource if options.format == "template" else ParsedSource
+        source: RecordSource = await asyncio.to_thread(source_type, files, options)
+        progress = Progress(deps, job_id, source.expected_rows())
+        await progress.flush()
         async with deps.unit_of_work() as session:
-            outcome = await apply_import(deps, session, caller, parsed, progress)
-            result = {"accounts": outcome.counts["accounts"], "subscriptions": outcome.counts["subscriptions"],
-                      "contacts": outcome.counts["contacts"],
+            outcome = await apply_import(deps, session, caller, job_id, source, progress)
+            result = {**{k: outcome.counts[k] for k in ("accounts", "subscriptions", "contacts")},
                       "tech_profiles": outcome.counts["tech_profiles"]["updated"], "format": options.format,
                       "files": [f.name for f in files]}
-            await deps.outbox.add(session, event_type="import.completed", org_id=caller.org_id, aggregate_id=job_id,
-                                  payload=events.ImportCompleted(job_id=job_id, result_json=json.dumps(result)))
-            await record_audit(deps.outbox, session, caller=caller, action="import.completed", target_type="import",
-                               target_id=job_id, changes=result, summary=(
-                                   f"imported {options.format}: {len(parsed.accounts)} accounts, "
-                                   f"{len(parsed.subscriptions)} subscriptions, {len(parsed.contacts)} contacts"))
-        await finish_job(deps, job_id, state="succeeded", result=result, warnings=warnings + outcome.warnings)
-        await update_job(deps, job_id, done=total)
-    except UnknownAccounts as exc:
-        await finish_job(deps, job_id, state="failed", errors=exc.issues)
+            await _completed(deps, session, caller, job_id, result, options.format)
+        await finish_job(deps, job_id, state="succeeded", result=result, warnings=outcome.warnings)
+        await progress.flush(done=progress.total)
+    except Rejected as exc:
+        await finish_job(deps, job_id, state="failed", errors=exc.errors, warnings=exc.warnings)
     except Exception:
         log.exception("import failed", extra={"job_id": job_id})
         await finish_job(deps, job_id, state="failed",
@@ -160,3 +136,13 @@ async def run_import(deps: Deps, caller: Caller, job_id: str, files: list[Import
             shutil.rmtree(spool, ignore_errors=True)
 
 
+async def _completed(deps: Deps, session: AsyncSession, caller: Caller, job_id: str, result: dict[str, Any],
+                     format: str) -> None:
+    """One import.completed for the job and its audit record, beside the per-account events."""
+    await deps.outbox.add(session, event_type="import.completed", org_id=caller.org_id, aggregate_id=job_id,
+                          payload=events.ImportCompleted(job_id=job_id, result_json=json.dumps(result)))
+    totals = {kind: sum(result[kind].values()) for kind in ("accounts", "subscriptions", "contacts")}
+    await record_audit(deps.outbox, session, caller=caller, action="import.completed", target_type="import",
+                       target_id=job_id, changes=result, summary=(
+                           f"imported {format}: {totals['accounts']} accounts, {totals['subscriptions']} "
+                           f"subscriptions, {totals['contacts']} contacts"))
