@@ -141,7 +141,7 @@ async def test_the_sample_workflow(e2e: E2E) -> None:
     assert nordlicht["id"] not in {r["account_id"] for r in open_renewals if r["vendor"] == "Microsoft"}
     closed = admin.get("/renewals", params={"status": "closed"}).json()["items"]
     assert [r["outcome"]["result"] for r in closed if r["account_id"] == nordlicht["id"]] == ["renewed"]
-    eventually(lambda: _assert_kind(admin, nordlicht["id"], "renewal.closed"))
+    eventually(lambda: _assert_kind(admin, nordlicht["id"], "renewal.closed"), seconds=60)
 
 
 def _finished(admin: httpx.Client, job_id: str) -> dict:
