@@ -39,7 +39,7 @@ from cadence_cli.servers_common import (
 )
 
 KIND = "postgres"
-START_TIMEOUT_SECONDS = 30
+START_TIMEOUT_SECONDS = 90  # a loaded CI machine starts PostgreSQL slowly
 SYSTEM_BINDIR_GLOBS = ["/usr/lib/postgresql/*/bin", "/usr/pgsql-*/bin", "/opt/homebrew/opt/postgresql@*/bin",
                        "/usr/local/opt/postgresql@*/bin"]
 TOOLS = ("initdb", "pg_ctl", "postgres")
