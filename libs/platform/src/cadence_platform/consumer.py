@@ -12,8 +12,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from nats.aio.msg import Msg
@@ -172,3 +173,13 @@ class EventConsumer:
         await self.js.publish(self.naming.dlq_subject(self.sub.stream, self.sub.durable), msg.data, headers=headers)
         await msg.term()
         log.error("event parked on the dead-letter subject", extra={"consumer": self.sub.durable, "reason": reason})
+
+
+def dispatch(deps: Any, table: Mapping[str, Callable[[Any, AsyncSession, EventEnvelope], Awaitable[None]]]) -> Handler:
+    """One consumer's handler from a table of event type → use case (each taking deps, session, envelope)."""
+
+    async def handle(session: AsyncSession, envelope: EventEnvelope) -> None:
+        if (handler := table.get(envelope.type)) is not None:
+            await handler(deps, session, envelope)
+
+    return handle

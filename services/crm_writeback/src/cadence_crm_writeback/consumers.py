@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cadence.events.v1.envelope_pb2 import EventEnvelope
 from cadence_platform.bootstrap import ServiceContext
-from cadence_platform.consumer import Subscription
+from cadence_platform.consumer import Subscription, dispatch
 
 from cadence_crm_writeback.handlers import feed, read_models
 from cadence_crm_writeback.handlers.deps import Deps
@@ -30,19 +30,10 @@ ENGINE_EVENTS: dict[str, Handler] = {
 }
 
 
-def _dispatch(deps: Deps, table: dict[str, Handler]) -> Callable[[AsyncSession, EventEnvelope], Awaitable[None]]:
-    async def handle(session: AsyncSession, envelope: EventEnvelope) -> None:
-        handler = table.get(envelope.type)
-        if handler is not None:
-            await handler(deps, session, envelope)
-
-    return handle
-
-
 def register_consumers(ctx: ServiceContext, deps: Deps) -> None:
     # One durable per stream keeps each stream's events in order: a run's start before its
     # actions' completions before its close; an account's changes in the order they happened.
     ctx.add_consumer(Subscription(stream="ACCOUNT", durable="crm-accounts", event_types=(
-        "org.>", "user.>", "account.>", "subscription.>")), _dispatch(deps, ACCOUNT_EVENTS))
+        "org.>", "user.>", "account.>", "subscription.>")), dispatch(deps, ACCOUNT_EVENTS))
     ctx.add_consumer(Subscription(stream="ENGINE", durable="crm-feed", event_types=tuple(ENGINE_EVENTS)),
-                     _dispatch(deps, ENGINE_EVENTS))
+                     dispatch(deps, ENGINE_EVENTS))

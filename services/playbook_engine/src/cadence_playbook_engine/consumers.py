@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cadence.events.v1.envelope_pb2 import EventEnvelope
 from cadence_platform.bootstrap import ServiceContext
-from cadence_platform.consumer import Subscription
+from cadence_platform.consumer import Subscription, dispatch
 
 from cadence_playbook_engine.handlers import imports, read_models
 from cadence_playbook_engine.handlers.deps import Deps
@@ -28,18 +28,9 @@ ACCOUNT_EVENTS: dict[str, Handler] = {
 }
 
 
-def _dispatch(deps: Deps, table: dict[str, Handler]) -> Callable[[AsyncSession, EventEnvelope], Awaitable[None]]:
-    async def handle(session: AsyncSession, envelope: EventEnvelope) -> None:
-        handler = table.get(envelope.type)
-        if handler is not None:
-            await handler(deps, session, envelope)
-
-    return handle
-
-
 def register_consumers(ctx: ServiceContext, deps: Deps) -> None:
     # One durable for the account stream keeps an org's, user's and account's events in order.
     ctx.add_consumer(Subscription(stream="ACCOUNT", durable="engine-accounts", event_types=(
-        "org.>", "user.>", "account.>", "escalation.>", "subscription.>")), _dispatch(deps, ACCOUNT_EVENTS))
+        "org.>", "user.>", "account.>", "escalation.>", "subscription.>")), dispatch(deps, ACCOUNT_EVENTS))
     ctx.add_consumer(Subscription(stream="SCORING", durable="engine-priorities", event_types=("priority.updated",)),
                      partial(read_models.on_priority, deps))

@@ -180,21 +180,33 @@ async def update_action(deps: Deps, *, caller: Caller, request: pb.UpdateActionR
         return await publish(deps, session, ctx, row, change, previous)
 
 
+async def _workable(session: AsyncSession, caller: Caller, action_id: str) -> Row:
+    """An action the caller may work, still open or snoozed (a second completion is a conflict)."""
+    row = await action_in_scope(session, caller, action_id, lock=True)
+    may_work(caller, row)
+    if row["status"] not in LIVE:
+        raise FailedPrecondition(f"the action is already {row['status']}")
+    return row
+
+
+async def _finish(deps: Deps, caller: Caller, action_id: str, status: str, result: pb.RenewalResult | None,
+                  **values: Any) -> pb.Action:
+    """Complete or skip: record it, then let the run move on (or close with the renewal's result)."""
+    async with deps.unit_of_work() as session:
+        ctx = await org_context(session, caller.org_id)
+        row = await _workable(session, caller, action_id)
+        row = await _update(session, row, status=status, completed_at=datetime.now(UTC),
+                            completed_by=uuid.UUID(caller.user_id), **values)
+        message = await publish(deps, session, ctx, row, status)
+        await closing.after_action_finished(deps, session, ctx, caller, row, result)
+        return message
+
+
 async def complete_action(deps: Deps, *, caller: Caller, request: pb.CompleteActionRequest) -> pb.Action:
     if not request.outcome.strip():
         raise InvalidInput.field("outcome", "say what happened (required)")
-    async with deps.unit_of_work() as session:
-        ctx = await org_context(session, caller.org_id)
-        row = await action_in_scope(session, caller, request.id, lock=True)
-        may_work(caller, row)
-        if row["status"] not in LIVE:
-            raise FailedPrecondition(f"the action is already {row['status']}")
-        row = await _update(session, row, status="completed", outcome=request.outcome.strip(),
-                            completed_at=datetime.now(UTC), completed_by=uuid.UUID(caller.user_id))
-        message = await publish(deps, session, ctx, row, "completed")
-        result = request.renewal if request.HasField("renewal") else None
-        await closing.after_action_finished(deps, session, ctx, caller, row, result)
-        return message
+    result = request.renewal if request.HasField("renewal") else None
+    return await _finish(deps, caller, request.id, "completed", result, outcome=request.outcome.strip())
 
 
 async def snooze_action(deps: Deps, *, caller: Caller, request: pb.SnoozeActionRequest) -> pb.Action:
@@ -203,28 +215,15 @@ async def snooze_action(deps: Deps, *, caller: Caller, request: pb.SnoozeActionR
         ctx = await org_context(session, caller.org_id)
         if until <= ctx.today:
             raise InvalidInput.field("until", "must be after today")
-        row = await action_in_scope(session, caller, request.id, lock=True)
-        may_work(caller, row)
-        if row["status"] not in LIVE:
-            raise FailedPrecondition(f"the action is {row['status']}")
-        row = await _update(session, row, status="snoozed", snoozed_until=until)
+        row = await _update(session, await _workable(session, caller, request.id), status="snoozed",
+                            snoozed_until=until)
         return await publish(deps, session, ctx, row, "snoozed")
 
 
 async def skip_action(deps: Deps, *, caller: Caller, request: pb.SkipActionRequest) -> pb.Action:
     if not request.reason.strip():
         raise InvalidInput.field("reason", "say why it is skipped (required)")
-    async with deps.unit_of_work() as session:
-        ctx = await org_context(session, caller.org_id)
-        row = await action_in_scope(session, caller, request.id, lock=True)
-        may_work(caller, row)
-        if row["status"] not in LIVE:
-            raise FailedPrecondition(f"the action is already {row['status']}")
-        row = await _update(session, row, status="skipped", skip_reason=request.reason.strip(),
-                            completed_at=datetime.now(UTC), completed_by=uuid.UUID(caller.user_id))
-        message = await publish(deps, session, ctx, row, "skipped")
-        await closing.after_action_finished(deps, session, ctx, caller, row, None)
-        return message
+    return await _finish(deps, caller, request.id, "skipped", None, skip_reason=request.reason.strip())
 
 
 async def reassign_user(deps: Deps, *, caller: Caller, from_user: str, to_user: str) -> int:
